@@ -1,0 +1,279 @@
+//! Builds a stage's test targets in one cargo call and sorts what cargo says by target.
+//!
+//! `--keep-going` lets every exercise that compiles be built even when another does not,
+//! and `--message-format=json` tells us which target each error belongs to.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::Deserialize;
+
+use crate::outcome::Diagnostic;
+
+/// What happened to one test target.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetBuild {
+    Built(PathBuf),
+    Failed(Vec<Diagnostic>),
+}
+
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// By test target name (the exercise's file stem).
+    pub targets: BTreeMap<String, TargetBuild>,
+    /// Errors in the stage's own library (`src/lib.rs`), which block every exercise.
+    pub library_errors: Vec<Diagnostic>,
+    /// Cargo's own error lines (a failed build script, a dependency that could not be fetched).
+    pub cargo_errors: String,
+}
+
+/// The options of one build.
+pub struct BuildRequest<'a> {
+    pub root: &'a Path,
+    pub package: &'a str,
+    pub targets: Vec<&'a str>,
+    /// Build against the reference solutions (`--features solution`).
+    pub solution: bool,
+    /// Keep ANSI colours in the compiler's rendered messages.
+    pub color: bool,
+    /// Show cargo's progress lines on stderr while building (for long, cold builds).
+    pub show_progress: bool,
+}
+
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
+    let format = if req.color { "json-diagnostic-rendered-ansi" } else { "json" };
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(req.root)
+        .args(["test", "--no-run", "--no-fail-fast", "-p", req.package])
+        .arg(format!("--message-format={format}"));
+    if req.solution {
+        cmd.args(["--features", "solution"]);
+    }
+    for target in &req.targets {
+        cmd.args(["--test", target]);
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot run cargo ({e}); is the Rust toolchain installed? see https://rustup.rs"))?;
+
+    // Cargo's stderr carries progress and its own errors; read it on another thread so
+    // that neither pipe fills up while we read the other.
+    let stderr = child.stderr.take().expect("piped");
+    let show = req.show_progress && std::io::stderr().is_terminal();
+    let stderr_reader = std::thread::spawn(move || read_cargo_stderr(stderr, show));
+
+    let mut report = BuildReport::default();
+    let stdout = BufReader::new(child.stdout.take().expect("piped"));
+    for line in stdout.lines() {
+        let Ok(line) = line else { break };
+        apply_message(&mut report, &line, req.root);
+    }
+    let status = child.wait().map_err(|e| format!("cargo did not finish: {e}"))?;
+    let stderr = stderr_reader.join().unwrap_or_default();
+    if !status.success() {
+        report.cargo_errors = cargo_error_lines(&stderr);
+    }
+    Ok(report)
+}
+
+fn read_cargo_stderr(stderr: impl Read, show: bool) -> String {
+    let mut all = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let Ok(line) = line else { break };
+        if show {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("Compiling") || trimmed.starts_with("Downloaded") {
+                // One line, rewritten in place, so a cold build shows life without scrolling.
+                let mut err = std::io::stderr();
+                let _ = write!(err, "\r\x1b[2K  {}", truncate(trimmed, 70));
+                let _ = err.flush();
+            }
+        }
+        all.push_str(&line);
+        all.push('\n');
+    }
+    if show {
+        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+    }
+    all
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Cargo's `error:` paragraphs, without its progress lines.
+pub fn cargo_error_lines(stderr: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_error = false;
+    for line in stderr.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("error") {
+            in_error = true;
+        } else if trimmed.starts_with("Compiling")
+            || trimmed.starts_with("Finished")
+            || trimmed.starts_with("Downloaded")
+            || trimmed.starts_with("Downloading")
+            || trimmed.starts_with("warning: build failed, waiting")
+        {
+            in_error = false;
+            continue;
+        }
+        if in_error {
+            out.push(line);
+        }
+    }
+    out.join("\n").trim().to_string()
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    target: Option<Target>,
+    message: Option<CompilerMessage>,
+    executable: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+    kind: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct CompilerMessage {
+    message: String,
+    level: String,
+    rendered: Option<String>,
+    #[serde(default)]
+    spans: Vec<Span>,
+}
+
+#[derive(Deserialize)]
+struct Span {
+    file_name: String,
+    line_start: usize,
+    column_start: usize,
+    is_primary: bool,
+}
+
+fn apply_message(report: &mut BuildReport, line: &str, root: &Path) {
+    let Ok(msg) = serde_json::from_str::<Message>(line) else { return };
+    let Some(target) = msg.target else { return };
+    let is_test = target.kind.iter().any(|k| k == "test");
+    match msg.reason.as_str() {
+        "compiler-artifact" if is_test => {
+            if let Some(exe) = msg.executable {
+                report.targets.insert(target.name, TargetBuild::Built(exe));
+            }
+        }
+        "compiler-message" => {
+            let Some(m) = msg.message else { return };
+            if m.level != "error" {
+                return;
+            }
+            let diagnostic = Diagnostic {
+                location: m
+                    .spans
+                    .iter()
+                    .find(|s| s.is_primary)
+                    .map(|s| format!("{}:{}:{}", display_path(&s.file_name, root), s.line_start, s.column_start)),
+                rendered: fold_module_paths(&m.rendered.unwrap_or_else(|| m.message.clone())),
+                message: m.message,
+            };
+            if is_test {
+                match report.targets.entry(target.name).or_insert_with(|| TargetBuild::Failed(Vec::new())) {
+                    TargetBuild::Failed(list) => list.push(diagnostic),
+                    built => *built = TargetBuild::Failed(vec![diagnostic]),
+                }
+            } else {
+                report.library_errors.push(diagnostic);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The test crate reaches the learner's file as `tests/../exercises/…`: show the plain path.
+fn fold_module_paths(rendered: &str) -> String {
+    rendered.replace("/tests/../exercises/", "/exercises/").replace("/tests/../../solutions/", "/../solutions/")
+}
+
+/// Paths as a learner can open them: relative to the workspace, `tests/../` folded away.
+pub fn display_path(file: &str, root: &Path) -> String {
+    let path = Path::new(file);
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts: Vec<String> = Vec::new();
+    for part in rel.components() {
+        match part {
+            std::path::Component::ParentDir if parts.last().is_some_and(|p| p != "..") => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_errors_and_artifacts_by_test_target() {
+        let root = Path::new("/ws");
+        let mut report = BuildReport::default();
+        let lines = [
+            r#"{"reason":"compiler-artifact","target":{"name":"02_ok","kind":["test"]},"executable":"/ws/target/debug/deps/02_ok-1"}"#,
+            r#"{"reason":"compiler-message","target":{"name":"01_bad","kind":["test"]},"message":{"message":"expected `;`","level":"error","rendered":"error: expected `;`\n","spans":[{"file_name":"stage1-x/tests/../exercises/01_bad.rs","line_start":7,"column_start":9,"is_primary":true}]}}"#,
+            r#"{"reason":"compiler-message","target":{"name":"01_bad","kind":["test"]},"message":{"message":"unused variable","level":"warning","rendered":"warning","spans":[]}}"#,
+            r#"{"reason":"compiler-message","target":{"name":"stage1_x","kind":["lib"]},"message":{"message":"oops","level":"error","rendered":"error: oops","spans":[]}}"#,
+            r#"{"reason":"build-finished","success":false}"#,
+            "not json at all",
+        ];
+        for line in lines {
+            apply_message(&mut report, line, root);
+        }
+        assert_eq!(
+            report.targets.get("02_ok"),
+            Some(&TargetBuild::Built(PathBuf::from("/ws/target/debug/deps/02_ok-1")))
+        );
+        assert_eq!(
+            report.targets.get("01_bad"),
+            Some(&TargetBuild::Failed(vec![Diagnostic {
+                message: "expected `;`".into(),
+                location: Some("stage1-x/exercises/01_bad.rs:7:9".into()),
+                rendered: "error: expected `;`\n".into(),
+            }]))
+        );
+        assert_eq!(report.library_errors.len(), 1);
+    }
+
+    #[test]
+    fn display_paths_are_relative_and_folded() {
+        let root = Path::new("/ws");
+        assert_eq!(display_path("/ws/stage1-x/tests/../exercises/a.rs", root), "stage1-x/exercises/a.rs");
+        assert_eq!(display_path("stage1-x/tests/a.rs", root), "stage1-x/tests/a.rs");
+        assert_eq!(display_path("/home/me/.cargo/registry/x.rs", root), "/home/me/.cargo/registry/x.rs");
+    }
+
+    #[test]
+    fn keeps_cargo_errors_and_drops_progress() {
+        let stderr = "   Compiling foo v0.1.0\nerror: failed to run custom build command for `stage1-x v0.1.0`\n\nCaused by:\n  process didn't exit successfully\n  --- stderr\n  thread 'main' panicked at build.rs:1:1\n   Compiling bar v1.0.0\n";
+        assert_eq!(
+            cargo_error_lines(stderr),
+            "error: failed to run custom build command for `stage1-x v0.1.0`\n\nCaused by:\n  process didn't exit successfully\n  --- stderr\n  thread 'main' panicked at build.rs:1:1"
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! The course manifest (`xtask/curriculum.toml`): stages, exercises, hints, services.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The whole course, in order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The roadmap's steps, drawn on the first screen.
+    pub steps: Vec<String>,
+    #[serde(rename = "stage")]
+    pub stages: Vec<Stage>,
+    #[serde(rename = "exercise", default)]
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// `stage1`: what learners type.
+    pub id: String,
+    /// `stage1-fundamentals`: the crate and its folder.
+    pub dir: String,
+    pub title: String,
+    /// The roadmap step (1-based) the stage belongs to.
+    pub step: usize,
+    pub summary: String,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    /// A stage that is announced but not written yet.
+    #[serde(default)]
+    pub planned: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Stable id: progress and hints are kept by it.
+    pub id: String,
+    /// The stage id this exercise belongs to.
+    pub stage: String,
+    /// The file stem: `01_http_request`.
+    pub file: String,
+    pub title: String,
+    /// The roadmap item it covers.
+    pub roadmap: String,
+    /// Overrides the stage's roadmap step, where an exercise teaches another step.
+    pub step: Option<usize>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    /// Seconds the test binary may run before it is killed.
+    #[serde(default = "default_timeout")]
+    pub timeout: u64,
+    pub hints: Vec<String>,
+}
+
+fn default_timeout() -> u64 {
+    10
+}
+
+/// A service an exercise's tests talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    Postgres,
+    Redis,
+    Rabbitmq,
+    Nginx,
+}
+
+impl Service {
+    pub const ALL: [Service; 4] = [
+        Service::Postgres,
+        Service::Redis,
+        Service::Rabbitmq,
+        Service::Nginx,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Postgres => "PostgreSQL",
+            Service::Redis => "Redis",
+            Service::Rabbitmq => "RabbitMQ",
+            Service::Nginx => "nginx",
+        }
+    }
+}
+
+impl Manifest {
+    pub fn path(root: &Path) -> PathBuf {
+        root.join("xtask").join("curriculum.toml")
+    }
+
+    pub fn load(root: &Path) -> Result<Manifest, String> {
+        let path = Self::path(root);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| e.to_string())?;
+        manifest.check_references()?;
+        Ok(manifest)
+    }
+
+    /// Checks what the type system cannot: unique ids and known stages.
+    fn check_references(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for stage in &self.stages {
+            if !seen.insert(stage.id.as_str()) {
+                return Err(format!("stage id `{}` appears twice", stage.id));
+            }
+            if stage.step == 0 || stage.step > self.steps.len() {
+                return Err(format!("stage `{}` names step {}, which does not exist", stage.id, stage.step));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for ex in &self.exercises {
+            if !seen.insert(ex.id.as_str()) {
+                return Err(format!("exercise id `{}` appears twice", ex.id));
+            }
+            if self.stage(&ex.stage).is_none() {
+                return Err(format!("exercise `{}` names unknown stage `{}`", ex.id, ex.stage));
+            }
+            if let Some(step) = ex.step
+                && (step == 0 || step > self.steps.len())
+            {
+                return Err(format!("exercise `{}` names step {step}, which does not exist", ex.id));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn exercises_of<'a>(&'a self, stage: &'a Stage) -> impl Iterator<Item = &'a Exercise> + 'a {
+        self.exercises.iter().filter(move |e| e.stage == stage.id)
+    }
+
+    pub fn stage_of(&self, ex: &Exercise) -> &Stage {
+        self.stage(&ex.stage).expect("checked when the manifest was loaded")
+    }
+
+    /// The roadmap step an exercise counts towards.
+    pub fn step_of(&self, ex: &Exercise) -> usize {
+        ex.step.unwrap_or(self.stage_of(ex).step)
+    }
+
+    /// Services an exercise needs: its own plus its stage's.
+    pub fn services_of(&self, ex: &Exercise) -> Vec<Service> {
+        let mut all: Vec<Service> = self.stage_of(ex).services.clone();
+        for s in &ex.services {
+            if !all.contains(s) {
+                all.push(*s);
+            }
+        }
+        all
+    }
+}
+
+/// Where an exercise's files live, relative to the workspace root.
+pub struct ExercisePaths {
+    pub exercise: PathBuf,
+    pub test: PathBuf,
+    pub solution: PathBuf,
+}
+
+impl Exercise {
+    pub fn paths(&self, stage: &Stage) -> ExercisePaths {
+        ExercisePaths {
+            exercise: Path::new(&stage.dir).join("exercises").join(format!("{}.rs", self.file)),
+            test: Path::new(&stage.dir).join("tests").join(format!("{}.rs", self.file)),
+            solution: Path::new("solutions").join(&stage.dir).join(format!("{}.rs", self.file)),
+        }
+    }
+
+    /// The name learners see first: the file stem.
+    pub fn name(&self) -> &str {
+        &self.file
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+steps = ["one", "two"]
+[[stage]]
+id = "stage1"
+dir = "stage1-x"
+title = "X"
+step = 1
+summary = "x"
+[[exercise]]
+id = "a"
+stage = "stage1"
+file = "01_a"
+title = "A"
+roadmap = "HTTP"
+step = 2
+hints = ["h"]
+"#;
+
+    #[test]
+    fn parses_a_small_manifest_with_defaults() {
+        let m = Manifest::parse(SMALL).unwrap();
+        assert_eq!(m.exercises[0].timeout, 10);
+        assert_eq!(m.step_of(&m.exercises[0]), 2);
+        assert_eq!(m.services_of(&m.exercises[0]), vec![]);
+    }
+
+    #[test]
+    fn rejects_an_exercise_of_an_unknown_stage() {
+        let text = SMALL.replace("stage = \"stage1\"", "stage = \"stage9\"");
+        assert_eq!(
+            Manifest::parse(&text).unwrap_err(),
+            "exercise `a` names unknown stage `stage9`"
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_keys() {
+        let text = SMALL.replace("hints = [\"h\"]", "hints = [\"h\"]\nhint = 1");
+        assert!(Manifest::parse(&text).unwrap_err().contains("unknown field `hint`"));
+    }
+
+    #[test]
+    fn the_real_manifest_parses() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let m = Manifest::load(root).unwrap();
+        assert!(!m.stages.is_empty());
+    }
+}

@@ -1,0 +1,265 @@
+//! Renders check results for people (`check`) and for programs (`--json`).
+
+use std::fmt::Write;
+
+use crate::Ctx;
+use crate::manifest::Exercise;
+use crate::outcome::{ExerciseResult, Failure, Outcome};
+use crate::term::Style;
+
+/// The mark before an exercise's name.
+pub fn mark(style: Style, result: &ExerciseResult) -> String {
+    if result.tampered {
+        return style.yellow("?");
+    }
+    match &result.outcome {
+        Outcome::Passed { .. } => style.green("✓"),
+        Outcome::NeedsService { .. } => style.yellow("-"),
+        _ => style.red("✗"),
+    }
+}
+
+pub fn label(style: Style, result: &ExerciseResult) -> String {
+    let label = result.outcome.label();
+    let label = if result.tampered { format!("{label}; test file changed, not counted") } else { label };
+    match &result.outcome {
+        _ if result.tampered => style.yellow(&label),
+        Outcome::Passed { .. } => style.green(&label),
+        Outcome::NeedsService { .. } => style.yellow(&label),
+        _ => style.red(&label),
+    }
+}
+
+/// The report of `cargo xtask check`.
+pub fn check_report(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResult]) -> String {
+    let s = ctx.style;
+    let mut out = String::new();
+    let width = exercises.iter().map(|e| e.file.len()).max().unwrap_or(0);
+    let single = exercises.len() == 1;
+
+    let mut current_stage = "";
+    for (ex, result) in exercises.iter().zip(results) {
+        if ex.stage != current_stage {
+            current_stage = &ex.stage;
+            let stage = ctx.manifest.stage_of(ex);
+            let _ = writeln!(out, "{}", s.bold(&format!("{} · {}", stage.id, stage.title)));
+        }
+        let _ = writeln!(out, "  {} {:width$}  {}", mark(s, result), ex.file, label(s, result));
+    }
+
+    if !single {
+        let passed = results.iter().filter(|r| r.is_passed()).count();
+        let _ = writeln!(out, "\n{passed} of {} exercises passed", results.len());
+    }
+
+    // Details of the first exercise that did not pass: one thing to fix at a time.
+    let first = exercises.iter().zip(results).find(|(_, r)| !r.is_passed());
+    match first {
+        Some((ex, result)) => {
+            out.push('\n');
+            out.push_str(&details(ctx, ex, result, single));
+            out.push('\n');
+            out.push_str(&next_step(ctx, ex, result));
+        }
+        None => {
+            out.push('\n');
+            out.push_str(&all_passed_step(ctx, exercises));
+        }
+    }
+    out
+}
+
+/// What went wrong with one exercise, in full.
+fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> String {
+    let s = ctx.style;
+    let stage = ctx.manifest.stage_of(ex);
+    let paths = ex.paths(stage);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", s.bold(&format!("{} — {}", ex.file, ex.title)), s.dim(&format!("({})", paths.exercise.display())));
+    if result.tampered {
+        let _ = writeln!(
+            out,
+            "  {}",
+            s.yellow(&format!(
+                "{} differs from the course's version, so this exercise cannot count as passed",
+                paths.test.display()
+            ))
+        );
+    }
+    match &result.outcome {
+        Outcome::Passed { .. } => {}
+        Outcome::Failing { passed, total, failures } => {
+            if single {
+                let _ = writeln!(out, "  {passed} of {total} tests pass");
+            }
+            if let Some(f) = failures.first() {
+                out.push_str(&failure(s, f));
+                if failures.len() > 1 {
+                    let others: Vec<&str> = failures[1..].iter().map(|f| f.test.as_str()).collect();
+                    let _ = writeln!(out, "  {}", s.dim(&format!("also failing: {}", others.join(", "))));
+                }
+            }
+        }
+        Outcome::CompileError { diagnostics } => {
+            let _ = writeln!(out, "  {} error(s); the first:", diagnostics.len());
+            if let Some(d) = diagnostics.first() {
+                for line in d.rendered.trim_end().lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+        }
+        Outcome::TimedOut { seconds, passed, total, hung, failures } => {
+            let _ = writeln!(out, "  the tests were stopped after {seconds} s; {passed} of {total} had passed");
+            if !hung.is_empty() {
+                let _ = writeln!(out, "  still running when stopped: {}", hung.join(", "));
+            }
+            if let Some(f) = failures.first() {
+                out.push_str(&failure(s, f));
+            }
+        }
+        Outcome::Crashed { passed, total, message } => {
+            let _ = writeln!(out, "  the test process died after {passed} of {total} tests passed:");
+            for line in message.lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        Outcome::NeedsService { services } => {
+            for service in services {
+                let _ = writeln!(out, "  {} is not reachable: {}", service.name(), service.how_to_start());
+            }
+        }
+        Outcome::BuildFailed { message } => {
+            for line in message.lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    out
+}
+
+fn failure(s: Style, f: &Failure) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  {} {}", s.red("failed:"), s.bold(&f.test));
+    if let Some(loc) = &f.location {
+        let _ = writeln!(out, "  {}", s.dim(&format!("at {loc}")));
+    }
+    for line in f.message.lines().take(40) {
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}
+
+/// The one next thing to do.
+fn next_step(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult) -> String {
+    let s = ctx.style;
+    let stage = ctx.manifest.stage_of(ex);
+    let paths = ex.paths(stage);
+    let check = format!("cargo xtask check {}", ex.file);
+    let hint = format!("cargo xtask hint {}", ex.file);
+    let step = if result.tampered {
+        format!(
+            "restore the test with `git checkout -- {}` (your exercise file is not touched), then `{check}`",
+            paths.test.display()
+        )
+    } else {
+        match &result.outcome {
+            Outcome::CompileError { diagnostics } => {
+                let at = diagnostics.first().and_then(|d| d.location.clone());
+                format!(
+                    "fix the compile error{}, then `{check}`",
+                    at.map(|a| format!(" at {a}")).unwrap_or_default()
+                )
+            }
+            Outcome::Failing { failures, .. } | Outcome::TimedOut { failures, .. }
+                if failures.first().is_some_and(|f| f.message.starts_with("not yet implemented")) =>
+            {
+                let at = failures[0].location.clone().unwrap_or_else(|| paths.exercise.display().to_string());
+                format!("replace the todo!() at {at} (read the lesson at the top of the file first), then `{check}`; stuck? `{hint}`")
+            }
+            Outcome::TimedOut { .. } => format!(
+                "look for a loop or an .await that never ends in {} (a missing timeout, a channel never closed), then `{check}`",
+                paths.exercise.display()
+            ),
+            Outcome::NeedsService { .. } => {
+                format!("start the service as above; `cargo xtask doctor` checks them all; then `{check}`")
+            }
+            Outcome::BuildFailed { .. } => format!(
+                "this is not your exercise's fault: fix the problem above (see README's \"When something goes wrong\"), then `{check}`"
+            ),
+            _ => format!(
+                "the failing test is in {}; read it, change {}, then `{check}`; stuck? `{hint}`",
+                paths.test.display(),
+                paths.exercise.display()
+            ),
+        }
+    };
+    format!("{} {step}\n", s.cyan("Next:"))
+}
+
+fn all_passed_step(ctx: &Ctx, exercises: &[&Exercise]) -> String {
+    let s = ctx.style;
+    let step = match exercises {
+        [one] => {
+            let next = crate::progress::next_exercise(ctx, &crate::state::State::load(&ctx.root));
+            match next {
+                Some(next) => format!(
+                    "{} passed. Next exercise: {} — `cargo xtask check {}`; compare with the reference: `cargo xtask solution {}`",
+                    one.file,
+                    ctx.manifest.stage_of(next).dir.clone() + "/exercises/" + &next.file + ".rs",
+                    next.file,
+                    one.file
+                ),
+                None => "every exercise of the course has passed. Well done!".to_string(),
+            }
+        }
+        _ => "every exercise checked here passed. `cargo xtask` shows what is next.".to_string(),
+    };
+    format!("{} {step}\n", s.green("Done:"))
+}
+
+/// The message for a stage that is announced but not written yet.
+pub fn planned_stage_message(ctx: &Ctx, name: &str) -> String {
+    let written: Vec<&str> = ctx.manifest.stages.iter().filter(|s| !s.planned).map(|s| s.id.as_str()).collect();
+    format!(
+        "`{name}` has no exercises yet: this version of the course has {}; `cargo xtask progress` shows them",
+        written.join(", ")
+    )
+}
+
+/// `--json`: one object per exercise, with the manifest's facts beside the result.
+pub fn json(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResult]) -> String {
+    let items: Vec<serde_json::Value> = exercises
+        .iter()
+        .zip(results)
+        .map(|(ex, r)| exercise_json(ctx, ex, Some(r), true))
+        .collect();
+    let passed = results.iter().filter(|r| r.is_passed()).count();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "exercises": items,
+        "passed": passed,
+        "total": results.len(),
+    }))
+    .expect("json serializes")
+}
+
+pub fn exercise_json(ctx: &Ctx, ex: &Exercise, result: Option<&ExerciseResult>, fresh: bool) -> serde_json::Value {
+    let stage = ctx.manifest.stage_of(ex);
+    let paths = ex.paths(stage);
+    let mut value = serde_json::json!({
+        "id": ex.id,
+        "name": ex.file,
+        "stage": ex.stage,
+        "title": ex.title,
+        "roadmap": ex.roadmap,
+        "file": paths.exercise,
+        "test": paths.test,
+        "checked": result.is_some(),
+        "fresh": result.is_some() && fresh,
+        "passed": result.is_some_and(|r| r.is_passed() && fresh),
+    });
+    if let Some(r) = result {
+        value["tampered"] = r.tampered.into();
+        value["result"] = serde_json::to_value(&r.outcome).expect("outcome serializes");
+    }
+    value
+}
