@@ -18,25 +18,40 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
     let std_only = find(ctx, "status-codes")?;
     let on_tokio = find(ctx, "tcp-server")?;
     println!("backendlings bench: {RUNS} runs each, median (min–max); budgets from DESIGN.md");
-    println!("machine: {} cores\n", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "machine: {} cores\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
 
     // Warm everything first: the figures below are for a learner's second and later checks.
     xtask(ctx, &["check", &std_only.file], None)?;
     xtask(ctx, &["check", &on_tokio.file], None)?;
 
     let progress = repeat(|| xtask(ctx, &["progress"], None))?;
-    report("cargo xtask progress, nothing changed", &progress, "≤ 0.5 s");
+    report(
+        "cargo xtask progress, nothing changed",
+        &progress,
+        "≤ 0.5 s",
+    );
 
     for (ex, budget, what) in [
         (std_only, "≤ 0.9 s (1.5 × rustlings' 0.6 s)", "std only"),
         (on_tokio, "≤ 2 s", "tokio + reqwest"),
     ] {
         let times = edit_and_check(ctx, ex)?;
-        report(&format!("edit {} → verdict ({what})", ex.file), &times, budget);
+        report(
+            &format!("edit {} → verdict ({what})", ex.file),
+            &times,
+            budget,
+        );
     }
 
     let stage = xtask(ctx, &["check", "stage1"], None)?;
-    report("cargo xtask check stage1, warm, nothing changed", &[stage], "—");
+    report(
+        "cargo xtask check stage1, warm, nothing changed",
+        &[stage],
+        "—",
+    );
 
     if cold {
         let dir = crate::state::target_dir(&ctx.root).join("bench-cold");
@@ -44,10 +59,16 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         let first = xtask(ctx, &[], Some(&dir))?;
         report("cold: cargo xtask (builds the runner)", &[first], "seconds");
         let stage = xtask(ctx, &["check", "stage1"], Some(&dir))?;
-        report("cold: then cargo xtask check stage1 (all dependencies)", &[stage], "as short as the dependencies allow");
+        report(
+            "cold: then cargo xtask check stage1 (all dependencies)",
+            &[stage],
+            "as short as the dependencies allow",
+        );
         let _ = std::fs::remove_dir_all(&dir);
     } else {
-        println!("\n(`cargo xtask bench --cold` also times a first run from an empty target dir, a few minutes)");
+        println!(
+            "\n(`cargo xtask bench --cold` also times a first run from an empty target dir, a few minutes)"
+        );
     }
     Ok(0)
 }
@@ -57,7 +78,11 @@ fn find<'a>(ctx: &'a Ctx, id: &str) -> Result<&'a Exercise, Error> {
         .exercises
         .iter()
         .find(|e| e.id == id)
-        .ok_or_else(|| Error::Failed(format!("the bench needs exercise `{id}`, which the manifest lacks")))
+        .ok_or_else(|| {
+            Error::Failed(format!(
+                "the bench needs exercise `{id}`, which the manifest lacks"
+            ))
+        })
 }
 
 /// Runs `cargo xtask ARGS` as a learner would, and returns how long it took.
@@ -65,12 +90,16 @@ fn find<'a>(ctx: &'a Ctx, id: &str) -> Result<&'a Exercise, Error> {
 fn xtask(ctx: &Ctx, args: &[&str], target_dir: Option<&Path>) -> Result<Duration, Error> {
     let mut cmd = Command::new(cargo());
     cmd.current_dir(&ctx.root).args(["xtask"]).args(args);
-    cmd.stdout(Stdio::null()).stderr(Stdio::null()).stdin(Stdio::null()).env("NO_COLOR", "1");
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null())
+        .env("NO_COLOR", "1");
     if let Some(dir) = target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
     }
     let started = Instant::now();
-    cmd.status().map_err(|e| format!("cannot run cargo xtask: {e}"))?;
+    cmd.status()
+        .map_err(|e| format!("cannot run cargo xtask: {e}"))?;
     Ok(started.elapsed())
 }
 
@@ -81,13 +110,18 @@ fn repeat(mut f: impl FnMut() -> Result<Duration, Error>) -> Result<Vec<Duration
 /// Appends a comment to the exercise (a real edit: cargo must rebuild), checks it, restores it.
 fn edit_and_check(ctx: &Ctx, ex: &Exercise) -> Result<Vec<Duration>, Error> {
     let path: PathBuf = ctx.root.join(ex.paths(ctx.manifest.stage_of(ex)).exercise);
-    let original = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let restore = Restore { path: &path, bytes: &original };
+    let original =
+        std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let restore = Restore {
+        path: &path,
+        bytes: &original,
+    };
     let mut times = Vec::new();
     for i in 0..RUNS {
         let mut edited = original.clone();
         edited.extend_from_slice(format!("// bench edit {i}\n").as_bytes());
-        std::fs::write(&path, edited).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, edited)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         times.push(xtask(ctx, &["check", &ex.file], None)?);
     }
     drop(restore);
@@ -103,7 +137,10 @@ struct Restore<'a> {
 impl Drop for Restore<'_> {
     fn drop(&mut self) {
         if let Err(e) = std::fs::write(self.path, self.bytes) {
-            eprintln!("error: could not restore {}: {e}; `git diff` shows the bench's comment to remove", self.path.display());
+            eprintln!(
+                "error: could not restore {}: {e}; `git diff` shows the bench's comment to remove",
+                self.path.display()
+            );
         }
     }
 }

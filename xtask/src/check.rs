@@ -6,7 +6,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::{CmdResult, Ctx, Error};
 use crate::compile::{self, BuildRequest, TargetBuild};
 use crate::libtest;
 use crate::manifest::{Exercise, Service};
@@ -14,6 +13,7 @@ use crate::outcome::{ExerciseResult, Outcome};
 use crate::report;
 use crate::services;
 use crate::state::{self, State};
+use crate::{CmdResult, Ctx, Error};
 
 pub struct Options {
     /// Run against the reference solutions (for `verify`).
@@ -29,22 +29,38 @@ pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
         None => match crate::progress::next_exercise(ctx, &State::load(&ctx.root)) {
             Some(ex) => vec![ex],
             None => {
-                println!("Every exercise has passed. `cargo xtask progress` shows the whole course.");
+                println!(
+                    "Every exercise has passed. `cargo xtask progress` shows the whole course."
+                );
                 return Ok(0);
             }
         },
     };
     if exercises.is_empty() {
-        return Err(Error::Usage(report::planned_stage_message(ctx, target.unwrap_or_default())));
+        return Err(Error::Usage(report::planned_stage_message(
+            ctx,
+            target.unwrap_or_default(),
+        )));
     }
-    let results = check(ctx, &exercises, &Options { solution: false, show_progress: !json })?;
+    let results = check(
+        ctx,
+        &exercises,
+        &Options {
+            solution: false,
+            show_progress: !json,
+        },
+    )?;
     remember(ctx, &results)?;
     if json {
         println!("{}", report::json(ctx, &exercises, &results));
     } else {
         print!("{}", report::check_report(ctx, &exercises, &results));
     }
-    Ok(if results.iter().all(ExerciseResult::is_passed) { 0 } else { 1 })
+    Ok(if results.iter().all(ExerciseResult::is_passed) {
+        0
+    } else {
+        1
+    })
 }
 
 /// Stores results in the learner's state, for `progress` and the first screen.
@@ -57,18 +73,18 @@ pub fn remember(ctx: &Ctx, results: &[ExerciseResult]) -> Result<(), String> {
 }
 
 /// Checks exercises (of any stages), in the given order.
-pub fn check(ctx: &Ctx, exercises: &[&Exercise], opts: &Options) -> Result<Vec<ExerciseResult>, String> {
-    // Hash before building: an edit made during the build makes the result stale.
-    let hashes: Vec<String> = exercises
-        .iter()
-        .map(|ex| state::exercise_hash(&ctx.root, ctx.manifest.stage_of(ex), ex))
-        .collect();
-
+pub fn check(
+    ctx: &Ctx,
+    exercises: &[&Exercise],
+    opts: &Options,
+) -> Result<Vec<ExerciseResult>, String> {
     // Probe each service once; an unreachable one marks its exercises instead of failing them.
     let mut probes: BTreeMap<Service, bool> = BTreeMap::new();
     for ex in exercises {
         for service in ctx.manifest.services_of(ex) {
-            probes.entry(service).or_insert_with(|| services::probe(&ctx.root, service).reachable);
+            probes
+                .entry(service)
+                .or_insert_with(|| services::probe(&ctx.root, service).reachable);
         }
     }
 
@@ -78,12 +94,20 @@ pub fn check(ctx: &Ctx, exercises: &[&Exercise], opts: &Options) -> Result<Vec<E
     let mut stages: Vec<&str> = exercises.iter().map(|e| e.stage.as_str()).collect();
     stages.dedup();
     for stage_id in stages {
-        let stage = ctx.manifest.stage(stage_id).expect("exercise of a known stage");
-        let indices: Vec<usize> = (0..exercises.len()).filter(|i| exercises[*i].stage == stage.id).collect();
+        let stage = ctx
+            .manifest
+            .stage(stage_id)
+            .expect("exercise of a known stage");
+        let indices: Vec<usize> = (0..exercises.len())
+            .filter(|i| exercises[*i].stage == stage.id)
+            .collect();
         let report = compile::build_tests(&BuildRequest {
             root: &ctx.root,
             package: &stage.dir,
-            targets: indices.iter().map(|i| exercises[*i].file.as_str()).collect(),
+            targets: indices
+                .iter()
+                .map(|i| exercises[*i].file.as_str())
+                .collect(),
             solution: opts.solution,
             color: ctx.style.color,
             show_progress: opts.show_progress,
@@ -91,12 +115,16 @@ pub fn check(ctx: &Ctx, exercises: &[&Exercise], opts: &Options) -> Result<Vec<E
         for i in indices {
             let ex = exercises[i];
             outcomes[i] = match report.targets.get(&ex.file) {
-                Some(TargetBuild::Failed(diagnostics)) => {
-                    Some(Outcome::CompileError { diagnostics: diagnostics.clone() })
-                }
+                Some(TargetBuild::Failed(diagnostics)) => Some(Outcome::CompileError {
+                    diagnostics: diagnostics.clone(),
+                }),
                 Some(TargetBuild::Built(exe)) => {
-                    let missing: Vec<Service> =
-                        ctx.manifest.services_of(ex).into_iter().filter(|s| !probes[s]).collect();
+                    let missing: Vec<Service> = ctx
+                        .manifest
+                        .services_of(ex)
+                        .into_iter()
+                        .filter(|s| !probes[s])
+                        .collect();
                     if missing.is_empty() {
                         jobs.push(Job {
                             index: i,
@@ -109,10 +137,18 @@ pub fn check(ctx: &Ctx, exercises: &[&Exercise], opts: &Options) -> Result<Vec<E
                         Some(Outcome::NeedsService { services: missing })
                     }
                 }
-                None => Some(Outcome::BuildFailed { message: build_failure_message(&report, &stage.dir) }),
+                None => Some(Outcome::BuildFailed {
+                    message: build_failure_message(&report, &stage.dir),
+                }),
             };
         }
     }
+
+    // Hash after building: the build may write Cargo.lock, which the hash covers.
+    let hashes: Vec<String> = exercises
+        .iter()
+        .map(|ex| state::exercise_hash(&ctx.root, ctx.manifest.stage_of(ex), ex))
+        .collect();
 
     let mut test_ms = vec![0u64; exercises.len()];
     for (index, run) in run_all(ctx, jobs) {
@@ -128,7 +164,9 @@ pub fn check(ctx: &Ctx, exercises: &[&Exercise], opts: &Options) -> Result<Vec<E
         .map(|(i, ((ex, outcome), hash))| ExerciseResult {
             id: ex.id.clone(),
             outcome: outcome.expect("every exercise got an outcome"),
-            tampered: !ctx.checksums.matches(&ctx.root, &ex.paths(ctx.manifest.stage_of(ex)).test),
+            tampered: !ctx
+                .checksums
+                .matches(&ctx.root, &ex.paths(ctx.manifest.stage_of(ex)).test),
             hash,
             test_ms: test_ms[i],
         })
@@ -137,7 +175,12 @@ pub fn check(ctx: &Ctx, exercises: &[&Exercise], opts: &Options) -> Result<Vec<E
 
 fn build_failure_message(report: &compile::BuildReport, stage_dir: &str) -> String {
     if !report.library_errors.is_empty() {
-        let rendered: Vec<&str> = report.library_errors.iter().take(3).map(|d| d.rendered.as_str()).collect();
+        let rendered: Vec<&str> = report
+            .library_errors
+            .iter()
+            .take(3)
+            .map(|d| d.rendered.as_str())
+            .collect();
         return format!(
             "the stage's support code ({stage_dir}/src) does not compile, so no exercise of the stage can:\n{}",
             rendered.join("\n")
@@ -160,7 +203,9 @@ struct Job {
 
 /// Runs the test binaries, as many at once as there are cores.
 fn run_all(ctx: &Ctx, jobs: Vec<Job>) -> Vec<(usize, libtest::Run)> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let done = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -170,7 +215,9 @@ fn run_all(ctx: &Ctx, jobs: Vec<Job>) -> Vec<(usize, libtest::Run)> {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(job) = jobs.get(i) else { break };
                     let run = libtest::run(&job.exe, &job.cwd, &ctx.root, job.timeout);
-                    done.lock().expect("no worker panics holding the lock").push((job.index, run));
+                    done.lock()
+                        .expect("no worker panics holding the lock")
+                        .push((job.index, run));
                 }
             });
         }

@@ -53,7 +53,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "--cold" => cold = true,
             "-h" | "--help" => return Ok(Command::Help),
             flag if flag.starts_with('-') => {
-                return Err(format!("unknown option `{flag}`; `cargo xtask help` lists the options"));
+                return Err(format!(
+                    "unknown option `{flag}`; `cargo xtask help` lists the options"
+                ));
             }
             word => words.push(word),
         }
@@ -65,8 +67,14 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 
     let allow = |flag: bool, name: &str, allowed: &[&str]| -> Result<(), String> {
         if flag && !allowed.contains(&command) {
-            let shown = if command.is_empty() { "cargo xtask" } else { command };
-            return Err(format!("`{name}` does not apply to `{shown}`; `cargo xtask help` says which command takes it"));
+            let shown = if command.is_empty() {
+                "cargo xtask"
+            } else {
+                command
+            };
+            return Err(format!(
+                "`{name}` does not apply to `{shown}`; `cargo xtask help` says which command takes it"
+            ));
         }
         Ok(())
     };
@@ -78,18 +86,35 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         match rest {
             [] => Ok(None),
             [one] => Ok(Some(one.to_string())),
-            _ => Err(format!("`{command}` takes one stage or exercise, got {}: {}", rest.len(), rest.join(" "))),
+            _ => Err(format!(
+                "`{command}` takes one stage or exercise, got {}: {}",
+                rest.len(),
+                rest.join(" ")
+            )),
         }
     };
     let required = |rest: &[&str]| -> Result<String, String> {
         match rest {
             [one] => Ok(one.to_string()),
-            [] => Err(format!("`{command}` needs an exercise, e.g. `cargo xtask {command} 01_http_request`")),
-            _ => Err(format!("`{command}` takes one exercise, got {}: {}", rest.len(), rest.join(" "))),
+            [] => Err(format!(
+                "`{command}` needs an exercise, e.g. `cargo xtask {command} 01_http_request`"
+            )),
+            _ => Err(format!(
+                "`{command}` takes one exercise, got {}: {}",
+                rest.len(),
+                rest.join(" ")
+            )),
         }
     };
     let none = |rest: &[&str]| -> Result<(), String> {
-        if rest.is_empty() { Ok(()) } else { Err(format!("`{command}` takes no names, got: {}", rest.join(" "))) }
+        if rest.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{command}` takes no names, got: {}",
+                rest.join(" ")
+            ))
+        }
     };
 
     Ok(match command {
@@ -99,16 +124,30 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             none(rest)?;
             Command::Progress { json }
         }
-        "check" | "run" => Command::Check { target: optional(rest)?, json },
-        "watch" => Command::Watch { target: optional(rest)? },
-        "hint" => Command::Hint { exercise: required(rest)? },
-        "solution" => Command::Solution { exercise: required(rest)?, force },
-        "reset" => Command::Reset { exercise: required(rest)? },
+        "check" | "run" => Command::Check {
+            target: optional(rest)?,
+            json,
+        },
+        "watch" => Command::Watch {
+            target: optional(rest)?,
+        },
+        "hint" => Command::Hint {
+            exercise: required(rest)?,
+        },
+        "solution" => Command::Solution {
+            exercise: required(rest)?,
+            force,
+        },
+        "reset" => Command::Reset {
+            exercise: required(rest)?,
+        },
         "doctor" => {
             none(rest)?;
             Command::Doctor
         }
-        "verify" => Command::Verify { stage: optional(rest)? },
+        "verify" => Command::Verify {
+            stage: optional(rest)?,
+        },
         "bless" => {
             none(rest)?;
             Command::Bless
@@ -141,29 +180,52 @@ mod tests {
 
     #[test]
     fn check_takes_an_optional_target_and_json() {
-        assert_eq!(parse_words("check"), Ok(Command::Check { target: None, json: false }));
+        assert_eq!(
+            parse_words("check"),
+            Ok(Command::Check {
+                target: None,
+                json: false
+            })
+        );
         assert_eq!(
             parse_words("check stage1 --json"),
-            Ok(Command::Check { target: Some("stage1".into()), json: true })
+            Ok(Command::Check {
+                target: Some("stage1".into()),
+                json: true
+            })
         );
         assert_eq!(
             parse_words("--json check 01_http_request"),
-            Ok(Command::Check { target: Some("01_http_request".into()), json: true })
+            Ok(Command::Check {
+                target: Some("01_http_request".into()),
+                json: true
+            })
         );
     }
 
     #[test]
     fn exercise_commands_need_one_exercise() {
-        assert_eq!(parse_words("hint joins"), Ok(Command::Hint { exercise: "joins".into() }));
+        assert_eq!(
+            parse_words("hint joins"),
+            Ok(Command::Hint {
+                exercise: "joins".into()
+            })
+        );
         assert_eq!(
             parse_words("solution joins --force"),
-            Ok(Command::Solution { exercise: "joins".into(), force: true })
+            Ok(Command::Solution {
+                exercise: "joins".into(),
+                force: true
+            })
         );
         assert_eq!(
             parse_words("hint"),
             Err("`hint` needs an exercise, e.g. `cargo xtask hint 01_http_request`".into())
         );
-        assert_eq!(parse_words("reset a b"), Err("`reset` takes one exercise, got 2: a b".into()));
+        assert_eq!(
+            parse_words("reset a b"),
+            Err("`reset` takes one exercise, got 2: a b".into())
+        );
     }
 
     #[test]
@@ -178,9 +240,15 @@ mod tests {
         );
         assert_eq!(
             parse_words("hint x --json"),
-            Err("`--json` does not apply to `hint`; `cargo xtask help` says which command takes it".into())
+            Err(
+                "`--json` does not apply to `hint`; `cargo xtask help` says which command takes it"
+                    .into()
+            )
         );
-        assert_eq!(parse_words("doctor now"), Err("`doctor` takes no names, got: now".into()));
+        assert_eq!(
+            parse_words("doctor now"),
+            Err("`doctor` takes no names, got: now".into())
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
 //! Builds a stage's test targets in one cargo call and sorts what cargo says by target.
+//! `cargo build --test NAME` builds exactly what `cargo test` runs (the same binaries), and,
+//! unlike `cargo test --no-run`, it takes `--keep-going`.
 //!
 //! `--keep-going` lets every exercise that compiles be built even when another does not,
 //! and `--message-format=json` tells us which target each error belongs to.
@@ -47,10 +49,14 @@ pub fn cargo() -> String {
 }
 
 pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
-    let format = if req.color { "json-diagnostic-rendered-ansi" } else { "json" };
+    let format = if req.color {
+        "json-diagnostic-rendered-ansi"
+    } else {
+        "json"
+    };
     let mut cmd = Command::new(cargo());
     cmd.current_dir(req.root)
-        .args(["test", "--no-run", "--no-fail-fast", "-p", req.package])
+        .args(["build", "--keep-going", "-p", req.package])
         .arg(format!("--message-format={format}"));
     if req.solution {
         cmd.args(["--features", "solution"]);
@@ -58,10 +64,12 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
     for target in &req.targets {
         cmd.args(["--test", target]);
     }
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot run cargo ({e}); is the Rust toolchain installed? see https://rustup.rs"))?;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| {
+        format!("cannot run cargo ({e}); is the Rust toolchain installed? see https://rustup.rs")
+    })?;
 
     // Cargo's stderr carries progress and its own errors; read it on another thread so
     // that neither pipe fills up while we read the other.
@@ -75,7 +83,9 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
         let Ok(line) = line else { break };
         apply_message(&mut report, &line, req.root);
     }
-    let status = child.wait().map_err(|e| format!("cargo did not finish: {e}"))?;
+    let status = child
+        .wait()
+        .map_err(|e| format!("cargo did not finish: {e}"))?;
     let stderr = stderr_reader.join().unwrap_or_default();
     if !status.success() {
         report.cargo_errors = cargo_error_lines(&stderr);
@@ -168,7 +178,9 @@ struct Span {
 }
 
 fn apply_message(report: &mut BuildReport, line: &str, root: &Path) {
-    let Ok(msg) = serde_json::from_str::<Message>(line) else { return };
+    let Ok(msg) = serde_json::from_str::<Message>(line) else {
+        return;
+    };
     let Some(target) = msg.target else { return };
     let is_test = target.kind.iter().any(|k| k == "test");
     match msg.reason.as_str() {
@@ -183,16 +195,23 @@ fn apply_message(report: &mut BuildReport, line: &str, root: &Path) {
                 return;
             }
             let diagnostic = Diagnostic {
-                location: m
-                    .spans
-                    .iter()
-                    .find(|s| s.is_primary)
-                    .map(|s| format!("{}:{}:{}", display_path(&s.file_name, root), s.line_start, s.column_start)),
+                location: m.spans.iter().find(|s| s.is_primary).map(|s| {
+                    format!(
+                        "{}:{}:{}",
+                        display_path(&s.file_name, root),
+                        s.line_start,
+                        s.column_start
+                    )
+                }),
                 rendered: fold_module_paths(&m.rendered.unwrap_or_else(|| m.message.clone())),
                 message: m.message,
             };
             if is_test {
-                match report.targets.entry(target.name).or_insert_with(|| TargetBuild::Failed(Vec::new())) {
+                match report
+                    .targets
+                    .entry(target.name)
+                    .or_insert_with(|| TargetBuild::Failed(Vec::new()))
+                {
                     TargetBuild::Failed(list) => list.push(diagnostic),
                     built => *built = TargetBuild::Failed(vec![diagnostic]),
                 }
@@ -206,24 +225,29 @@ fn apply_message(report: &mut BuildReport, line: &str, root: &Path) {
 
 /// The test crate reaches the learner's file as `tests/../exercises/…`: show the plain path.
 fn fold_module_paths(rendered: &str) -> String {
-    rendered.replace("/tests/../exercises/", "/exercises/").replace("/tests/../../solutions/", "/../solutions/")
+    rendered.replace("/tests/../exercises/", "/exercises/")
 }
 
 /// Paths as a learner can open them: relative to the workspace, `tests/../` folded away.
 pub fn display_path(file: &str, root: &Path) -> String {
     let path = Path::new(file);
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut parts: Vec<String> = Vec::new();
+    let mut folded = PathBuf::new();
     for part in rel.components() {
         match part {
-            std::path::Component::ParentDir if parts.last().is_some_and(|p| p != "..") => {
-                parts.pop();
+            std::path::Component::ParentDir
+                if matches!(
+                    folded.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                folded.pop();
             }
             std::path::Component::CurDir => {}
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            other => folded.push(other.as_os_str()),
         }
     }
-    parts.join("/")
+    folded.to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]
@@ -247,7 +271,9 @@ mod tests {
         }
         assert_eq!(
             report.targets.get("02_ok"),
-            Some(&TargetBuild::Built(PathBuf::from("/ws/target/debug/deps/02_ok-1")))
+            Some(&TargetBuild::Built(PathBuf::from(
+                "/ws/target/debug/deps/02_ok-1"
+            )))
         );
         assert_eq!(
             report.targets.get("01_bad"),
@@ -263,9 +289,18 @@ mod tests {
     #[test]
     fn display_paths_are_relative_and_folded() {
         let root = Path::new("/ws");
-        assert_eq!(display_path("/ws/stage1-x/tests/../exercises/a.rs", root), "stage1-x/exercises/a.rs");
-        assert_eq!(display_path("stage1-x/tests/a.rs", root), "stage1-x/tests/a.rs");
-        assert_eq!(display_path("/home/me/.cargo/registry/x.rs", root), "/home/me/.cargo/registry/x.rs");
+        assert_eq!(
+            display_path("/ws/stage1-x/tests/../exercises/a.rs", root),
+            "stage1-x/exercises/a.rs"
+        );
+        assert_eq!(
+            display_path("stage1-x/tests/a.rs", root),
+            "stage1-x/tests/a.rs"
+        );
+        assert_eq!(
+            display_path("/home/me/.cargo/registry/x.rs", root),
+            "/home/me/.cargo/registry/x.rs"
+        );
     }
 
     #[test]

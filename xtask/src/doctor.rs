@@ -29,15 +29,28 @@ pub fn run(ctx: &Ctx) -> CmdResult {
         }
         None => {
             problems += 1;
-            println!("  {} rustc not found: install Rust from https://rustup.rs", s.red("✗"));
+            println!(
+                "  {} rustc not found: install Rust from https://rustup.rs",
+                s.red("✗")
+            );
         }
     }
-    for (tool, purpose) in [("cargo-clippy", "clippy (maintainers' verify)"), ("rustfmt", "rustfmt (formatting)")] {
-        let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    for (tool, purpose) in [
+        ("cargo-clippy", "clippy (maintainers' verify)"),
+        ("rustfmt", "rustfmt (formatting)"),
+    ] {
+        let found = Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
         if found {
             println!("  {} {purpose}", s.green("✓"));
         } else {
-            println!("  {} {purpose}: not installed; `rustup component add {}`", s.yellow("-"), tool.trim_start_matches("cargo-"));
+            println!(
+                "  {} {purpose}: not installed; `rustup component add {}`",
+                s.yellow("-"),
+                tool.trim_start_matches("cargo-")
+            );
         }
     }
 
@@ -56,31 +69,59 @@ pub fn run(ctx: &Ctx) -> CmdResult {
             .iter()
             .any(|ex| ctx.manifest.services_of(ex).contains(&service));
         let probe = services::probe(&ctx.root, service);
-        let users = if used_by.is_empty() { String::new() } else { format!(" (for {})", used_by.join(", ")) };
+        let users = if used_by.is_empty() {
+            String::new()
+        } else {
+            format!(" (for {})", used_by.join(", "))
+        };
         if probe.reachable {
-            println!("  {} {} at {} ({}){users}", s.green("✓"), service.name(), probe.address, probe.source);
+            println!(
+                "  {} {} at {} ({}){users}",
+                s.green("✓"),
+                service.name(),
+                probe.address,
+                probe.source
+            );
         } else {
             if needed_now {
                 problems += 1;
             }
-            let mark = if needed_now { s.red("✗") } else { s.yellow("-") };
-            println!("  {mark} {} not reachable at {} ({}){users}", service.name(), probe.address, probe.source);
+            let mark = if needed_now {
+                s.red("✗")
+            } else {
+                s.yellow("-")
+            };
+            println!(
+                "  {mark} {} not reachable at {} ({}){users}",
+                service.name(),
+                probe.address,
+                probe.source
+            );
             println!("      {}", service.how_to_start());
         }
     }
     println!();
     if problems == 0 {
-        println!("{} everything the written exercises need is here.", s.green("Ready:"));
+        println!(
+            "{} everything the written exercises need is here.",
+            s.green("Ready:")
+        );
         Ok(0)
     } else {
-        println!("{} {problems} problem(s) above; each line says how to fix it.", s.red("Not ready:"));
+        println!(
+            "{} {problems} problem(s) above; each line says how to fix it.",
+            s.red("Not ready:")
+        );
         Ok(1)
     }
 }
 
 /// `rustc 1.95.0 (…)` → ("1.95.0", 1, 95).
 fn rustc_version() -> Option<(String, u32, u32)> {
-    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into())).arg("--version").output().ok()?;
+    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .ok()?;
     parse_rustc_version(&String::from_utf8_lossy(&out.stdout))
 }
 
@@ -98,8 +139,14 @@ mod tests {
 
     #[test]
     fn reads_rustc_versions() {
-        assert_eq!(parse_rustc_version("rustc 1.95.0 (59807616e 2026-04-14)"), Some(("1.95.0".into(), 1, 95)));
-        assert_eq!(parse_rustc_version("rustc 1.97.0-nightly (abc 2026-06-01)"), Some(("1.97.0-nightly".into(), 1, 97)));
+        assert_eq!(
+            parse_rustc_version("rustc 1.95.0 (59807616e 2026-04-14)"),
+            Some(("1.95.0".into(), 1, 95))
+        );
+        assert_eq!(
+            parse_rustc_version("rustc 1.97.0-nightly (abc 2026-06-01)"),
+            Some(("1.97.0-nightly".into(), 1, 97))
+        );
         assert_eq!(parse_rustc_version("garbage"), None);
     }
 }

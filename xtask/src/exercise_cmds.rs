@@ -14,14 +14,26 @@ pub fn hint(ctx: &Ctx, name: &str) -> CmdResult {
     let seen = state.hints_seen.get(&ex.id).copied().unwrap_or(0);
     let total = ex.hints.len();
     if total == 0 {
-        println!("{} has no hints yet; its lesson and its tests are the guide.", ex.file);
+        println!(
+            "{} has no hints yet; its lesson and its tests are the guide.",
+            ex.file
+        );
         return Ok(0);
     }
     if seen < total {
-        println!("{}", s.bold(&format!("Hint {} of {total} for {}:", seen + 1, ex.file)));
+        println!(
+            "{}",
+            s.bold(&format!("Hint {} of {total} for {}:", seen + 1, ex.file))
+        );
         println!("{}", indent(&ex.hints[seen]));
         if seen + 1 < total {
-            println!("\n{}", s.dim(&format!("`cargo xtask hint {}` again gives the next one.", ex.file)));
+            println!(
+                "\n{}",
+                s.dim(&format!(
+                    "`cargo xtask hint {}` again gives the next one.",
+                    ex.file
+                ))
+            );
         } else {
             println!("\n{}", s.dim(&format!(
                 "That was the last hint. Once the exercise passes, `cargo xtask solution {}` shows the reference.",
@@ -40,7 +52,11 @@ pub fn hint(ctx: &Ctx, name: &str) -> CmdResult {
 }
 
 fn indent(text: &str) -> String {
-    text.trim().lines().map(|l| format!("   {l}")).collect::<Vec<_>>().join("\n")
+    text.trim()
+        .lines()
+        .map(|l| format!("   {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `cargo xtask solution EXERCISE [--force]`.
@@ -60,7 +76,11 @@ pub fn solution(ctx: &Ctx, name: &str, force: bool) -> CmdResult {
     let path = ex.paths(stage).solution;
     let text = std::fs::read_to_string(ctx.root.join(&path))
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    println!("{}", ctx.style.bold(&format!("// The reference solution: {}", path.display())));
+    println!(
+        "{}",
+        ctx.style
+            .bold(&format!("// The reference solution: {}", path.display()))
+    );
     print!("{text}");
     Ok(0)
 }
@@ -92,11 +112,23 @@ pub fn reset(ctx: &Ctx, name: &str) -> CmdResult {
         let backup = backup_path(&ctx.root, &rel);
         std::fs::create_dir_all(backup.parent().expect("has a parent"))
             .and_then(|()| std::fs::write(&backup, current))
-            .map_err(|e| format!("cannot back up {} ({e}); nothing was changed", rel.display()))?;
-        println!("Your version is saved as {}", backup.strip_prefix(&ctx.root).unwrap_or(&backup).display());
+            .map_err(|e| {
+                format!(
+                    "cannot back up {} ({e}); nothing was changed",
+                    rel.display()
+                )
+            })?;
+        println!(
+            "Your version is saved as {}",
+            backup.strip_prefix(&ctx.root).unwrap_or(&backup).display()
+        );
     }
     std::fs::write(&path, starter).map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
-    println!("{} is the starter again. `cargo xtask check {}` to begin.", rel.display(), ex.file);
+    println!(
+        "{} is the starter again. `cargo xtask check {}` to begin.",
+        rel.display(),
+        ex.file
+    );
     Ok(0)
 }
 
@@ -105,12 +137,25 @@ fn backup_path(root: &Path, rel: &Path) -> PathBuf {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("exercise");
-    let stage = rel.iter().next().and_then(|s| s.to_str()).unwrap_or("stage");
-    let mut path = root.join(".backups").join(stage).join(format!("{stem}.{secs}.rs"));
+    let stem = rel
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("exercise");
+    let stage = rel
+        .iter()
+        .next()
+        .and_then(|s| s.to_str())
+        .unwrap_or("stage");
+    let mut path = root
+        .join(".backups")
+        .join(stage)
+        .join(format!("{stem}.{secs}.rs"));
     let mut n = 1;
     while path.exists() {
-        path = root.join(".backups").join(stage).join(format!("{stem}.{secs}-{n}.rs"));
+        path = root
+            .join(".backups")
+            .join(stage)
+            .join(format!("{stem}.{secs}-{n}.rs"));
         n += 1;
     }
     path
@@ -120,9 +165,17 @@ fn backup_path(root: &Path, rel: &Path) -> PathBuf {
 /// This works even when the learner has committed their own work on top.
 fn starter_from_git(root: &Path, rel: &Path, want: &str) -> Option<Vec<u8>> {
     let rel = rel.to_str()?.replace('\\', "/");
-    let out = Command::new("git").current_dir(root).args(["rev-list", "--all", "--", &rel]).output().ok()?;
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(["rev-list", "--all", "--", &rel])
+        .output()
+        .ok()?;
     for commit in String::from_utf8_lossy(&out.stdout).lines() {
-        let show = Command::new("git").current_dir(root).args(["show", &format!("{commit}:{rel}")]).output().ok()?;
+        let show = Command::new("git")
+            .current_dir(root)
+            .args(["show", &format!("{commit}:{rel}")])
+            .output()
+            .ok()?;
         if show.status.success() && normalized_hash(&show.stdout) == want {
             return Some(show.stdout);
         }

@@ -103,7 +103,9 @@ impl Checksums {
 
     /// Whether the file at `rel` (relative to `root`) is the course's version.
     pub fn matches(&self, root: &Path, rel: &Path) -> bool {
-        self.entries.get(rel).is_some_and(|h| *h == of_file(&root.join(rel)))
+        self.entries
+            .get(rel)
+            .is_some_and(|h| *h == of_file(&root.join(rel)))
     }
 }
 
@@ -139,7 +141,9 @@ mod tests {
         let text = "# comment\n0123456789abcdef  stage1-x/tests/01_a.rs\n";
         let sums = Checksums::parse(text);
         assert_eq!(
-            sums.entries.get(Path::new("stage1-x/tests/01_a.rs")).map(String::as_str),
+            sums.entries
+                .get(Path::new("stage1-x/tests/01_a.rs"))
+                .map(String::as_str),
             Some("0123456789abcdef")
         );
         assert_eq!(Checksums::parse(&sums.render()).entries, sums.entries);

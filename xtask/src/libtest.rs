@@ -43,7 +43,11 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
         Ok(child) => child,
         Err(e) => {
             return Run {
-                outcome: Outcome::Crashed { passed: 0, total: 0, message: format!("cannot start {}: {e}", exe.display()) },
+                outcome: Outcome::Crashed {
+                    passed: 0,
+                    total: 0,
+                    message: format!("cannot start {}: {e}", exe.display()),
+                },
                 elapsed: started.elapsed(),
             };
         }
@@ -70,17 +74,35 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
     let stderr = stderr.join().unwrap_or_default();
     let parsed = parse(&stdout, root);
 
-    let passed = parsed.results.iter().filter(|(_, s)| *s == TestStatus::Ok).count();
+    let passed = parsed
+        .results
+        .iter()
+        .filter(|(_, s)| *s == TestStatus::Ok)
+        .count();
     let outcome = if timed_out || !parsed.finished {
         let listed = list(exe, cwd);
         let total = listed.len().max(parsed.results.len());
-        let hung: Vec<String> =
-            listed.into_iter().filter(|name| !parsed.results.iter().any(|(n, _)| n == name)).collect();
+        let hung: Vec<String> = listed
+            .into_iter()
+            .filter(|name| !parsed.results.iter().any(|(n, _)| n == name))
+            .collect();
         if timed_out {
-            Outcome::TimedOut { seconds: timeout.as_secs(), passed, total, hung, failures: parsed.failures }
+            Outcome::TimedOut {
+                seconds: timeout.as_secs(),
+                passed,
+                total,
+                hung,
+                failures: parsed.failures,
+            }
         } else {
-            let code = status.map(|s| s.to_string()).unwrap_or_else(|| "no exit status".into());
-            Outcome::Crashed { passed, total, message: format!("{code}\n{}", tail(&stderr, 15)) }
+            let code = status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "no exit status".into());
+            Outcome::Crashed {
+                passed,
+                total,
+                message: format!("{code}\n{}", tail(&stderr, 15)),
+            }
         }
     } else if parsed.results.is_empty() {
         Outcome::Failing {
@@ -100,12 +122,17 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
             if *status == TestStatus::Ignored {
                 failures.push(Failure {
                     test: name.clone(),
-                    message: "this test is #[ignore]d: a skipped test does not count as passed".into(),
+                    message: "this test is #[ignore]d: a skipped test does not count as passed"
+                        .into(),
                     location: None,
                 });
             }
         }
-        Outcome::Failing { passed, total: parsed.results.len(), failures }
+        Outcome::Failing {
+            passed,
+            total: parsed.results.len(),
+            failures,
+        }
     };
     Run { outcome, elapsed }
 }
@@ -120,7 +147,11 @@ fn read_in_background(mut pipe: impl Read + Send + 'static) -> std::thread::Join
 
 /// The names of the tests in a binary (`--list --format terse`).
 fn list(exe: &Path, cwd: &Path) -> Vec<String> {
-    let Ok(out) = Command::new(exe).args(["--list", "--format", "terse"]).current_dir(cwd).output() else {
+    let Ok(out) = Command::new(exe)
+        .args(["--list", "--format", "terse"])
+        .current_dir(cwd)
+        .output()
+    else {
         return Vec::new();
     };
     String::from_utf8_lossy(&out.stdout)
@@ -159,7 +190,10 @@ pub fn parse(stdout: &str, root: &Path) -> Parsed {
         if line.starts_with("test result: ") {
             parsed.finished = true;
         }
-        if let Some(name) = line.strip_prefix("---- ").and_then(|l| l.strip_suffix(" stdout ----")) {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
             if let Some(done) = section.take() {
                 sections.push(done);
             }
@@ -178,7 +212,10 @@ pub fn parse(stdout: &str, root: &Path) -> Parsed {
     if let Some(done) = section.take() {
         sections.push(done);
     }
-    parsed.failures = sections.into_iter().map(|(name, lines)| failure_from(name, &lines, root)).collect();
+    parsed.failures = sections
+        .into_iter()
+        .map(|(name, lines)| failure_from(name, &lines, root))
+        .collect();
     parsed
 }
 
@@ -188,8 +225,10 @@ fn failure_from(test: String, lines: &[&str], root: &Path) -> Failure {
     let mut location = None;
     let mut message: Vec<String> = Vec::new();
     for line in lines {
+        // `thread 'name' panicked at file:line:col:`, with ` (thread id)` after the name
+        // since Rust 1.93.
         if let Some(rest) = line.strip_prefix("thread '")
-            && let Some((_, after)) = rest.split_once("' panicked at ")
+            && let Some((_, after)) = rest.split_once(" panicked at ")
         {
             let loc = after.trim_end_matches(':');
             if location.is_none() {
@@ -208,7 +247,11 @@ fn failure_from(test: String, lines: &[&str], root: &Path) -> Failure {
     while message.first().is_some_and(|l| l.trim().is_empty()) {
         message.remove(0);
     }
-    Failure { test, message: message.join("\n"), location }
+    Failure {
+        test,
+        message: message.join("\n"),
+        location,
+    }
 }
 
 fn shorten_location(loc: &str, root: &Path) -> String {
@@ -243,7 +286,7 @@ note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
 
 ---- counts_headers stdout ----
 debug line printed by the test
-thread 'counts_headers' panicked at stage1-x/tests/01_a.rs:12:5:
+thread 'counts_headers' (4242) panicked at stage1-x/tests/01_a.rs:12:5:
 assertion `left == right` failed
   left: 2
  right: 3
@@ -294,10 +337,16 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
 
     #[test]
     fn ignored_tests_are_read_as_ignored() {
-        let parsed = parse("test a ... ignored, slow\ntest b ... ignored\n", Path::new("/ws"));
+        let parsed = parse(
+            "test a ... ignored, slow\ntest b ... ignored\n",
+            Path::new("/ws"),
+        );
         assert_eq!(
             parsed.results,
-            vec![("a".to_string(), TestStatus::Ignored), ("b".to_string(), TestStatus::Ignored)]
+            vec![
+                ("a".to_string(), TestStatus::Ignored),
+                ("b".to_string(), TestStatus::Ignored)
+            ]
         );
     }
 }

@@ -63,7 +63,10 @@ impl Ctx {
             names::Target::Exercise(ex) => Ok(ex),
             names::Target::Stage(stage) => Err(Error::Usage(format!(
                 "`{name}` is a stage; name one of its exercises, e.g. `{}`",
-                self.manifest.exercises_of(stage).next().map_or("01_http_request", |e| e.file.as_str())
+                self.manifest
+                    .exercises_of(stage)
+                    .next()
+                    .map_or("01_http_request", |e| e.file.as_str())
             ))),
         }
     }
@@ -74,7 +77,10 @@ impl Ctx {
 fn workspace_root() -> PathBuf {
     match std::env::var_os("BACKENDLINGS_ROOT") {
         Some(root) if !root.is_empty() => PathBuf::from(root),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf(),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask is in the workspace")
+            .to_path_buf(),
     }
 }
 
@@ -96,7 +102,9 @@ fn main() -> ExitCode {
     let manifest = match manifest::Manifest::load(&root) {
         Ok(m) => m,
         Err(message) => {
-            eprintln!("error: the course manifest is broken: {message}\nrestore it with `git checkout -- xtask/curriculum.toml`");
+            eprintln!(
+                "error: the course manifest is broken: {message}\nrestore it with `git checkout -- xtask/curriculum.toml`"
+            );
             return ExitCode::from(1);
         }
     };

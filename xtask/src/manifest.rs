@@ -61,7 +61,9 @@ fn default_timeout() -> u64 {
 }
 
 /// A service an exercise's tests talk to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Service {
     Postgres,
@@ -114,7 +116,10 @@ impl Manifest {
                 return Err(format!("stage id `{}` appears twice", stage.id));
             }
             if stage.step == 0 || stage.step > self.steps.len() {
-                return Err(format!("stage `{}` names step {}, which does not exist", stage.id, stage.step));
+                return Err(format!(
+                    "stage `{}` names step {}, which does not exist",
+                    stage.id, stage.step
+                ));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -123,12 +128,18 @@ impl Manifest {
                 return Err(format!("exercise id `{}` appears twice", ex.id));
             }
             if self.stage(&ex.stage).is_none() {
-                return Err(format!("exercise `{}` names unknown stage `{}`", ex.id, ex.stage));
+                return Err(format!(
+                    "exercise `{}` names unknown stage `{}`",
+                    ex.id, ex.stage
+                ));
             }
             if let Some(step) = ex.step
                 && (step == 0 || step > self.steps.len())
             {
-                return Err(format!("exercise `{}` names step {step}, which does not exist", ex.id));
+                return Err(format!(
+                    "exercise `{}` names step {step}, which does not exist",
+                    ex.id
+                ));
             }
         }
         Ok(())
@@ -143,7 +154,8 @@ impl Manifest {
     }
 
     pub fn stage_of(&self, ex: &Exercise) -> &Stage {
-        self.stage(&ex.stage).expect("checked when the manifest was loaded")
+        self.stage(&ex.stage)
+            .expect("checked when the manifest was loaded")
     }
 
     /// The roadmap step an exercise counts towards.
@@ -173,9 +185,15 @@ pub struct ExercisePaths {
 impl Exercise {
     pub fn paths(&self, stage: &Stage) -> ExercisePaths {
         ExercisePaths {
-            exercise: Path::new(&stage.dir).join("exercises").join(format!("{}.rs", self.file)),
-            test: Path::new(&stage.dir).join("tests").join(format!("{}.rs", self.file)),
-            solution: Path::new("solutions").join(&stage.dir).join(format!("{}.rs", self.file)),
+            exercise: Path::new(&stage.dir)
+                .join("exercises")
+                .join(format!("{}.rs", self.file)),
+            test: Path::new(&stage.dir)
+                .join("tests")
+                .join(format!("{}.rs", self.file)),
+            solution: Path::new("solutions")
+                .join(&stage.dir)
+                .join(format!("{}.rs", self.file)),
         }
     }
 
@@ -227,7 +245,11 @@ hints = ["h"]
     #[test]
     fn rejects_unknown_keys() {
         let text = SMALL.replace("hints = [\"h\"]", "hints = [\"h\"]\nhint = 1");
-        assert!(Manifest::parse(&text).unwrap_err().contains("unknown field `hint`"));
+        assert!(
+            Manifest::parse(&text)
+                .unwrap_err()
+                .contains("unknown field `hint`")
+        );
     }
 
     #[test]

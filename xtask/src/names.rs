@@ -23,10 +23,17 @@ impl<'a> Target<'a> {
 pub fn resolve<'a>(manifest: &'a Manifest, name: &str) -> Result<Target<'a>, String> {
     let wanted = normalize(name);
     if wanted.is_empty() {
-        return Err("an empty name matches nothing: try `cargo xtask progress` to see every exercise".into());
+        return Err(
+            "an empty name matches nothing: try `cargo xtask progress` to see every exercise"
+                .into(),
+        );
     }
 
-    if let Some(stage) = manifest.stages.iter().find(|s| stage_names(s).contains(&wanted)) {
+    if let Some(stage) = manifest
+        .stages
+        .iter()
+        .find(|s| stage_names(s).contains(&wanted))
+    {
         return Ok(Target::Stage(stage));
     }
 
@@ -70,7 +77,11 @@ pub fn resolve<'a>(manifest: &'a Manifest, name: &str) -> Result<Target<'a>, Str
 }
 
 fn normalize(name: &str) -> String {
-    name.trim().trim_end_matches(".rs").trim_matches('/').to_lowercase().replace('\\', "/")
+    name.trim()
+        .trim_end_matches(".rs")
+        .trim_matches('/')
+        .to_lowercase()
+        .replace('\\', "/")
 }
 
 fn stage_names(stage: &Stage) -> Vec<String> {
@@ -96,7 +107,10 @@ fn unknown(manifest: &Manifest, name: &str) -> String {
     let wanted = normalize(name);
     let mut candidates: Vec<(usize, String)> = Vec::new();
     for stage in &manifest.stages {
-        let best = stage_names(stage).iter().map(|n| distance(&wanted, n)).min();
+        let best = stage_names(stage)
+            .iter()
+            .map(|n| distance(&wanted, n))
+            .min();
         candidates.push((best.unwrap_or(usize::MAX), stage.id.clone()));
     }
     for ex in &manifest.exercises {
@@ -126,7 +140,11 @@ fn unknown(manifest: &Manifest, name: &str) -> String {
 
 /// A name that contains the typed text counts as close (`http` finds `01_http_request`).
 fn substring_distance(wanted: &str, name: &str) -> usize {
-    if wanted.len() >= 3 && name.contains(wanted) { 1 } else { usize::MAX }
+    if wanted.len() >= 3 && name.contains(wanted) {
+        1
+    } else {
+        usize::MAX
+    }
 }
 
 /// Levenshtein distance, by characters.
@@ -207,14 +225,28 @@ hints = []
 
     #[test]
     fn stages_resolve_by_id_number_dir_and_topic() {
-        for name in ["stage2", "2", "stage2-databases", "databases", "Stage2", " stage2/ "] {
+        for name in [
+            "stage2",
+            "2",
+            "stage2-databases",
+            "databases",
+            "Stage2",
+            " stage2/ ",
+        ] {
             assert_eq!(stage(name), "stage2", "{name}");
         }
     }
 
     #[test]
     fn exercises_resolve_by_file_topic_id_and_stage_path() {
-        for name in ["03_joins", "joins", "stage2/03", "2/joins", "stage2-databases/03_joins", "03_joins.rs"] {
+        for name in [
+            "03_joins",
+            "joins",
+            "stage2/03",
+            "2/joins",
+            "stage2-databases/03_joins",
+            "03_joins.rs",
+        ] {
             assert_eq!(exercise(name), "03_joins", "{name}");
         }
         assert_eq!(exercise("http_request"), "01_http_request");

@@ -11,13 +11,27 @@ pub enum Outcome {
     /// Every test passed.
     Passed { tests: usize },
     /// It compiled and some tests failed.
-    Failing { passed: usize, total: usize, failures: Vec<Failure> },
+    Failing {
+        passed: usize,
+        total: usize,
+        failures: Vec<Failure>,
+    },
     /// The exercise or its test does not compile.
     CompileError { diagnostics: Vec<Diagnostic> },
     /// The test binary ran past the exercise's timeout and was killed.
-    TimedOut { seconds: u64, passed: usize, total: usize, hung: Vec<String>, failures: Vec<Failure> },
+    TimedOut {
+        seconds: u64,
+        passed: usize,
+        total: usize,
+        hung: Vec<String>,
+        failures: Vec<Failure>,
+    },
     /// The test process died without finishing (a stack overflow, an abort).
-    Crashed { passed: usize, total: usize, message: String },
+    Crashed {
+        passed: usize,
+        total: usize,
+        message: String,
+    },
     /// A service the tests talk to is not reachable; the tests were not run.
     NeedsService { services: Vec<Service> },
     /// The build failed outside this exercise (the stage's support code, a build script,
@@ -54,7 +68,9 @@ impl Outcome {
     pub fn label(&self) -> String {
         match self {
             Outcome::Passed { tests } => format!("passed ({tests} tests)"),
-            Outcome::Failing { passed, total, .. } => format!("failing: {passed}/{total} tests pass"),
+            Outcome::Failing { passed, total, .. } => {
+                format!("failing: {passed}/{total} tests pass")
+            }
             Outcome::CompileError { .. } => "compile error".to_string(),
             Outcome::TimedOut { seconds, .. } => format!("timed out after {seconds} s"),
             Outcome::Crashed { .. } => "test process crashed".to_string(),

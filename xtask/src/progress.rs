@@ -39,18 +39,48 @@ pub fn home(ctx: &Ctx) -> String {
     let state = State::load(&ctx.root);
     let known = known_all(ctx, &state);
     let mut out = String::new();
-    let _ = writeln!(out, "{}", s.bold("backendlings — the Backend Engineer Roadmap, in Rust"));
-    let _ = writeln!(out, "{}\n", s.dim("Read a lesson, replace the todo!()s, make the tests pass: real HTTP, real services."));
+    let _ = writeln!(
+        out,
+        "{}",
+        s.bold("backendlings — the Backend Engineer Roadmap, in Rust")
+    );
+    let _ = writeln!(
+        out,
+        "{}\n",
+        s.dim(
+            "Read a lesson, replace the todo!()s, make the tests pass: real HTTP, real services."
+        )
+    );
 
-    let name_width = ctx.manifest.steps.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let name_width = ctx
+        .manifest
+        .steps
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, title) in ctx.manifest.steps.iter().enumerate() {
         let step = i + 1;
-        let in_step: Vec<&(&Exercise, Known)> = known.iter().filter(|(ex, _)| ctx.manifest.step_of(ex) == step).collect();
-        let stages: Vec<&Stage> = ctx.manifest.stages.iter().filter(|st| st.step == step || in_step.iter().any(|(ex, _)| ex.stage == st.id)).collect();
+        let in_step: Vec<&(&Exercise, Known)> = known
+            .iter()
+            .filter(|(ex, _)| ctx.manifest.step_of(ex) == step)
+            .collect();
+        let stages: Vec<&Stage> = ctx
+            .manifest
+            .stages
+            .iter()
+            .filter(|st| st.step == step || in_step.iter().any(|(ex, _)| ex.stage == st.id))
+            .collect();
         let stage_ids: Vec<&str> = stages.iter().map(|st| st.id.as_str()).collect();
         let pad = name_width - title.chars().count();
         if in_step.is_empty() {
-            let _ = writeln!(out, "  {step} {title}{}  {}  {}", " ".repeat(pad), s.dim("coming soon         "), s.dim(&stage_ids.join(", ")));
+            let _ = writeln!(
+                out,
+                "  {step} {title}{}  {}  {}",
+                " ".repeat(pad),
+                s.dim("coming soon         "),
+                s.dim(&stage_ids.join(", "))
+            );
             continue;
         }
         let done = in_step.iter().filter(|(_, k)| is_done(k)).count();
@@ -58,7 +88,12 @@ pub fn home(ctx: &Ctx) -> String {
         let counts = format!("{done:>2}/{total:<2}");
         let bar = bar(done, total, 12);
         let bar = if done == total { s.green(&bar) } else { bar };
-        let _ = writeln!(out, "  {step} {title}{}  {bar} {counts}  {}", " ".repeat(pad), s.dim(&stage_ids.join(", ")));
+        let _ = writeln!(
+            out,
+            "  {step} {title}{}  {bar} {counts}  {}",
+            " ".repeat(pad),
+            s.dim(&stage_ids.join(", "))
+        );
     }
     out.push('\n');
 
@@ -66,8 +101,16 @@ pub fn home(ctx: &Ctx) -> String {
     match next_exercise(ctx, &state) {
         Some(ex) => {
             let paths = ex.paths(ctx.manifest.stage_of(ex));
-            let _ = writeln!(out, "{} {} — {}", s.cyan("Next:"), s.bold(&ex.file), ex.title);
-            if let Some((_, Known::Fresh(r) | Known::Stale(r))) = known.iter().find(|(e, _)| e.id == ex.id) {
+            let _ = writeln!(
+                out,
+                "{} {} — {}",
+                s.cyan("Next:"),
+                s.bold(&ex.file),
+                ex.title
+            );
+            if let Some((_, Known::Fresh(r) | Known::Stale(r))) =
+                known.iter().find(|(e, _)| e.id == ex.id)
+            {
                 let _ = writeln!(out, "  last check  {}", report::label(s, r));
             }
             let _ = writeln!(out, "  open        {}", paths.exercise.display());
@@ -75,7 +118,11 @@ pub fn home(ctx: &Ctx) -> String {
             let _ = writeln!(out, "  stuck?      cargo xtask hint {}", ex.file);
         }
         None => {
-            let _ = writeln!(out, "{} every exercise has passed. Well done!", s.green("Done:"));
+            let _ = writeln!(
+                out,
+                "{} every exercise has passed. Well done!",
+                s.green("Done:")
+            );
         }
     }
     if nothing_checked {
@@ -102,7 +149,13 @@ pub fn progress(ctx: &Ctx, json: bool) -> String {
     }
     let s = ctx.style;
     let mut out = String::new();
-    let width = ctx.manifest.exercises.iter().map(|e| e.file.len()).max().unwrap_or(0);
+    let width = ctx
+        .manifest
+        .exercises
+        .iter()
+        .map(|e| e.file.len())
+        .max()
+        .unwrap_or(0);
     for stage in &ctx.manifest.stages {
         let needs = if stage.services.is_empty() {
             "no services".to_string()
@@ -110,9 +163,17 @@ pub fn progress(ctx: &Ctx, json: bool) -> String {
             let names: Vec<&str> = stage.services.iter().map(|x| x.name()).collect();
             format!("needs {}", names.join(", "))
         };
-        let in_stage: Vec<&(&Exercise, Known)> = known.iter().filter(|(ex, _)| ex.stage == stage.id).collect();
+        let in_stage: Vec<&(&Exercise, Known)> = known
+            .iter()
+            .filter(|(ex, _)| ex.stage == stage.id)
+            .collect();
         if stage.planned || in_stage.is_empty() {
-            let _ = writeln!(out, "{} {}", s.bold(&format!("{} · {}", stage.id, stage.title)), s.dim(&format!("— coming soon ({needs})")));
+            let _ = writeln!(
+                out,
+                "{} {}",
+                s.bold(&format!("{} · {}", stage.id, stage.title)),
+                s.dim(&format!("— coming soon ({needs})"))
+            );
             continue;
         }
         let done = in_stage.iter().filter(|(_, k)| is_done(k)).count();
@@ -126,13 +187,26 @@ pub fn progress(ctx: &Ctx, json: bool) -> String {
         );
         for (ex, k) in in_stage {
             let line = match k {
-                Known::NotChecked => format!("  {} {:width$}  {}", s.dim("·"), ex.file, s.dim("not checked yet")),
-                Known::Fresh(r) => format!("  {} {:width$}  {}", report::mark(s, r), ex.file, report::label(s, r)),
+                Known::NotChecked => format!(
+                    "  {} {:width$}  {}",
+                    s.dim("·"),
+                    ex.file,
+                    s.dim("not checked yet")
+                ),
+                Known::Fresh(r) => format!(
+                    "  {} {:width$}  {}",
+                    report::mark(s, r),
+                    ex.file,
+                    report::label(s, r)
+                ),
                 Known::Stale(r) => format!(
                     "  {} {:width$}  {}",
                     s.yellow("~"),
                     ex.file,
-                    s.yellow(&format!("changed since the last check (was: {})", r.outcome.label()))
+                    s.yellow(&format!(
+                        "changed since the last check (was: {})",
+                        r.outcome.label()
+                    ))
                 ),
             };
             let _ = writeln!(out, "{line}");

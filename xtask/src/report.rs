@@ -21,7 +21,11 @@ pub fn mark(style: Style, result: &ExerciseResult) -> String {
 
 pub fn label(style: Style, result: &ExerciseResult) -> String {
     let label = result.outcome.label();
-    let label = if result.tampered { format!("{label}; test file changed, not counted") } else { label };
+    let label = if result.tampered {
+        format!("{label}; test file changed, not counted")
+    } else {
+        label
+    };
     match &result.outcome {
         _ if result.tampered => style.yellow(&label),
         Outcome::Passed { .. } => style.green(&label),
@@ -42,9 +46,19 @@ pub fn check_report(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResul
         if ex.stage != current_stage {
             current_stage = &ex.stage;
             let stage = ctx.manifest.stage_of(ex);
-            let _ = writeln!(out, "{}", s.bold(&format!("{} · {}", stage.id, stage.title)));
+            let _ = writeln!(
+                out,
+                "{}",
+                s.bold(&format!("{} · {}", stage.id, stage.title))
+            );
         }
-        let _ = writeln!(out, "  {} {:width$}  {}", mark(s, result), ex.file, label(s, result));
+        let _ = writeln!(
+            out,
+            "  {} {:width$}  {}",
+            mark(s, result),
+            ex.file,
+            label(s, result)
+        );
     }
 
     if !single {
@@ -75,7 +89,12 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
     let stage = ctx.manifest.stage_of(ex);
     let paths = ex.paths(stage);
     let mut out = String::new();
-    let _ = writeln!(out, "{} {}", s.bold(&format!("{} — {}", ex.file, ex.title)), s.dim(&format!("({})", paths.exercise.display())));
+    let _ = writeln!(
+        out,
+        "{} {}",
+        s.bold(&format!("{} — {}", ex.file, ex.title)),
+        s.dim(&format!("({})", paths.exercise.display()))
+    );
     if result.tampered {
         let _ = writeln!(
             out,
@@ -88,7 +107,11 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
     }
     match &result.outcome {
         Outcome::Passed { .. } => {}
-        Outcome::Failing { passed, total, failures } => {
+        Outcome::Failing {
+            passed,
+            total,
+            failures,
+        } => {
             if single {
                 let _ = writeln!(out, "  {passed} of {total} tests pass");
             }
@@ -96,7 +119,11 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
                 out.push_str(&failure(s, f));
                 if failures.len() > 1 {
                     let others: Vec<&str> = failures[1..].iter().map(|f| f.test.as_str()).collect();
-                    let _ = writeln!(out, "  {}", s.dim(&format!("also failing: {}", others.join(", "))));
+                    let _ = writeln!(
+                        out,
+                        "  {}",
+                        s.dim(&format!("also failing: {}", others.join(", ")))
+                    );
                 }
             }
         }
@@ -108,8 +135,17 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
                 }
             }
         }
-        Outcome::TimedOut { seconds, passed, total, hung, failures } => {
-            let _ = writeln!(out, "  the tests were stopped after {seconds} s; {passed} of {total} had passed");
+        Outcome::TimedOut {
+            seconds,
+            passed,
+            total,
+            hung,
+            failures,
+        } => {
+            let _ = writeln!(
+                out,
+                "  the tests were stopped after {seconds} s; {passed} of {total} had passed"
+            );
             if !hung.is_empty() {
                 let _ = writeln!(out, "  still running when stopped: {}", hung.join(", "));
             }
@@ -117,15 +153,27 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
                 out.push_str(&failure(s, f));
             }
         }
-        Outcome::Crashed { passed, total, message } => {
-            let _ = writeln!(out, "  the test process died after {passed} of {total} tests passed:");
+        Outcome::Crashed {
+            passed,
+            total,
+            message,
+        } => {
+            let _ = writeln!(
+                out,
+                "  the test process died after {passed} of {total} tests passed:"
+            );
             for line in message.lines() {
                 let _ = writeln!(out, "  {line}");
             }
         }
         Outcome::NeedsService { services } => {
             for service in services {
-                let _ = writeln!(out, "  {} is not reachable: {}", service.name(), service.how_to_start());
+                let _ = writeln!(
+                    out,
+                    "  {} is not reachable: {}",
+                    service.name(),
+                    service.how_to_start()
+                );
             }
         }
         Outcome::BuildFailed { message } => {
@@ -171,17 +219,26 @@ fn next_step(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult) -> String {
                 )
             }
             Outcome::Failing { failures, .. } | Outcome::TimedOut { failures, .. }
-                if failures.first().is_some_and(|f| f.message.starts_with("not yet implemented")) =>
+                if failures
+                    .first()
+                    .is_some_and(|f| f.message.starts_with("not yet implemented")) =>
             {
-                let at = failures[0].location.clone().unwrap_or_else(|| paths.exercise.display().to_string());
-                format!("replace the todo!() at {at} (read the lesson at the top of the file first), then `{check}`; stuck? `{hint}`")
+                let at = failures[0]
+                    .location
+                    .clone()
+                    .unwrap_or_else(|| paths.exercise.display().to_string());
+                format!(
+                    "replace the todo!() at {at} (read the lesson at the top of the file first), then `{check}`; stuck? `{hint}`"
+                )
             }
             Outcome::TimedOut { .. } => format!(
                 "look for a loop or an .await that never ends in {} (a missing timeout, a channel never closed), then `{check}`",
                 paths.exercise.display()
             ),
             Outcome::NeedsService { .. } => {
-                format!("start the service as above; `cargo xtask doctor` checks them all; then `{check}`")
+                format!(
+                    "start the service as above; `cargo xtask doctor` checks them all; then `{check}`"
+                )
             }
             Outcome::BuildFailed { .. } => format!(
                 "this is not your exercise's fault: fix the problem above (see README's \"When something goes wrong\"), then `{check}`"
@@ -219,7 +276,13 @@ fn all_passed_step(ctx: &Ctx, exercises: &[&Exercise]) -> String {
 
 /// The message for a stage that is announced but not written yet.
 pub fn planned_stage_message(ctx: &Ctx, name: &str) -> String {
-    let written: Vec<&str> = ctx.manifest.stages.iter().filter(|s| !s.planned).map(|s| s.id.as_str()).collect();
+    let written: Vec<&str> = ctx
+        .manifest
+        .stages
+        .iter()
+        .filter(|s| !s.planned)
+        .map(|s| s.id.as_str())
+        .collect();
     format!(
         "`{name}` has no exercises yet: this version of the course has {}; `cargo xtask progress` shows them",
         written.join(", ")
@@ -242,7 +305,12 @@ pub fn json(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResult]) -> S
     .expect("json serializes")
 }
 
-pub fn exercise_json(ctx: &Ctx, ex: &Exercise, result: Option<&ExerciseResult>, fresh: bool) -> serde_json::Value {
+pub fn exercise_json(
+    ctx: &Ctx,
+    ex: &Exercise,
+    result: Option<&ExerciseResult>,
+    fresh: bool,
+) -> serde_json::Value {
     let stage = ctx.manifest.stage_of(ex);
     let paths = ex.paths(stage);
     let mut value = serde_json::json!({

@@ -55,14 +55,18 @@ impl Service {
                 "start RabbitMQ: `docker run -d -p 5672:5672 rabbitmq:3`, or install it \
                  (`apt install rabbitmq-server`, `brew install rabbitmq`) and run `rabbitmq-server -detached`; or set AMQP_URL"
             }
-            Service::Nginx => "install nginx (`apt install nginx`, `brew install nginx`): the tests run the binary themselves",
+            Service::Nginx => {
+                "install nginx (`apt install nginx`, `brew install nginx`): the tests run the binary themselves"
+            }
         }
     }
 }
 
 /// Reads `KEY=VALUE` lines from the workspace's `.env`, if there is one.
 pub fn dotenv(root: &Path) -> Vec<(String, String)> {
-    let Ok(text) = std::fs::read_to_string(root.join(".env")) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(root.join(".env")) else {
+        return Vec::new();
+    };
     parse_dotenv(&text)
 }
 
@@ -73,7 +77,10 @@ fn parse_dotenv(text: &str) -> Vec<(String, String)> {
         .filter_map(|l| l.strip_prefix("export ").unwrap_or(l).split_once('='))
         .map(|(k, v)| {
             let v = v.trim();
-            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
             (k.trim().to_string(), v.to_string())
         })
         .collect()
@@ -84,7 +91,11 @@ pub fn resolve_url(root: &Path, service: Service) -> (String, String) {
     resolve_url_with(root, service, |var| std::env::var(var).ok())
 }
 
-fn resolve_url_with(root: &Path, service: Service, env: impl Fn(&str) -> Option<String>) -> (String, String) {
+fn resolve_url_with(
+    root: &Path,
+    service: Service,
+    env: impl Fn(&str) -> Option<String>,
+) -> (String, String) {
     if let Some(var) = service.env_var() {
         if let Some(url) = env(var)
             && !url.is_empty()
@@ -113,7 +124,9 @@ pub fn host_port(url: &str) -> Option<(String, u16)> {
     };
     if let Some(v6) = host_port.strip_prefix('[') {
         let (host, after) = v6.split_once(']')?;
-        let port = after.strip_prefix(':').map_or(Some(default), |p| p.parse().ok())?;
+        let port = after
+            .strip_prefix(':')
+            .map_or(Some(default), |p| p.parse().ok())?;
         return Some((host.to_string(), port));
     }
     match host_port.rsplit_once(':') {
@@ -134,16 +147,30 @@ pub fn probe(root: &Path, service: Service) -> Probe {
     }
     let (url, source) = resolve_url(root, service);
     let Some((host, port)) = host_port(&url) else {
-        return Probe { service, address: url, source, reachable: false };
+        return Probe {
+            service,
+            address: url,
+            source,
+            reachable: false,
+        };
     };
-    Probe { service, address: format!("{host}:{port}"), source, reachable: reachable(&host, port) }
+    Probe {
+        service,
+        address: format!("{host}:{port}"),
+        source,
+        reachable: reachable(&host, port),
+    }
 }
 
 /// A TCP connect, one second at most per address.
 fn reachable(host: &str, port: u16) -> bool {
     (host, port)
         .to_socket_addrs()
-        .map(|addrs| addrs.into_iter().any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok()))
+        .map(|addrs| {
+            addrs
+                .into_iter()
+                .any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok())
+        })
         .unwrap_or(false)
 }
 
@@ -162,10 +189,22 @@ mod tests {
 
     #[test]
     fn host_and_port_come_from_the_url_or_the_scheme() {
-        assert_eq!(host_port("postgres://postgres@127.0.0.1:5432"), Some(("127.0.0.1".into(), 5432)));
-        assert_eq!(host_port("postgres://u:p@db.local/app?sslmode=disable"), Some(("db.local".into(), 5432)));
-        assert_eq!(host_port("redis://127.0.0.1:6390/0"), Some(("127.0.0.1".into(), 6390)));
-        assert_eq!(host_port("amqp://guest:guest@[::1]:5673/%2f"), Some(("::1".into(), 5673)));
+        assert_eq!(
+            host_port("postgres://postgres@127.0.0.1:5432"),
+            Some(("127.0.0.1".into(), 5432))
+        );
+        assert_eq!(
+            host_port("postgres://u:p@db.local/app?sslmode=disable"),
+            Some(("db.local".into(), 5432))
+        );
+        assert_eq!(
+            host_port("redis://127.0.0.1:6390/0"),
+            Some(("127.0.0.1".into(), 6390))
+        );
+        assert_eq!(
+            host_port("amqp://guest:guest@[::1]:5673/%2f"),
+            Some(("::1".into(), 5673))
+        );
         assert_eq!(host_port("amqp://[::1]"), Some(("::1".into(), 5672)));
         assert_eq!(host_port("not a url"), None);
         assert_eq!(host_port("http://example.com"), None);
@@ -190,17 +229,26 @@ mod tests {
         let no_env = |_: &str| None;
         assert_eq!(
             resolve_url_with(&root, Service::Redis, no_env),
-            ("redis://127.0.0.1:6379".to_string(), "the default".to_string())
+            (
+                "redis://127.0.0.1:6379".to_string(),
+                "the default".to_string()
+            )
         );
         std::fs::write(root.join(".env"), "REDIS_URL=redis://127.0.0.1:7000\n").unwrap();
         assert_eq!(
             resolve_url_with(&root, Service::Redis, no_env),
-            ("redis://127.0.0.1:7000".to_string(), "REDIS_URL in .env".to_string())
+            (
+                "redis://127.0.0.1:7000".to_string(),
+                "REDIS_URL in .env".to_string()
+            )
         );
         let env = |var: &str| (var == "REDIS_URL").then(|| "redis://10.0.0.1:1".to_string());
         assert_eq!(
             resolve_url_with(&root, Service::Redis, env),
-            ("redis://10.0.0.1:1".to_string(), "REDIS_URL in the environment".to_string())
+            (
+                "redis://10.0.0.1:1".to_string(),
+                "REDIS_URL in the environment".to_string()
+            )
         );
         let _ = std::fs::remove_dir_all(&root);
     }
@@ -208,7 +256,11 @@ mod tests {
     #[test]
     fn a_closed_port_is_unreachable_within_seconds() {
         // Bind then drop a listener: nothing listens on that port afterwards.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let started = std::time::Instant::now();
         assert!(!reachable("127.0.0.1", port));
         assert!(started.elapsed() < Duration::from_secs(3));
@@ -217,6 +269,9 @@ mod tests {
     #[test]
     fn a_listening_port_is_reachable() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        assert!(reachable("127.0.0.1", listener.local_addr().unwrap().port()));
+        assert!(reachable(
+            "127.0.0.1",
+            listener.local_addr().unwrap().port()
+        ));
     }
 }

@@ -55,7 +55,8 @@ impl State {
 
     pub fn save_to(&self, path: &Path) -> Result<(), String> {
         let dir = path.parent().expect("has a parent");
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let tmp = path.with_extension(format!("json.{}", std::process::id()));
         let text = serde_json::to_string_pretty(self).expect("state serializes");
         std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
@@ -90,7 +91,10 @@ pub fn exercise_hash(root: &Path, stage: &Stage, ex: &Exercise) -> String {
         PathBuf::from("Cargo.toml"),
         PathBuf::from("Cargo.lock"),
     ];
-    for support in [Path::new(&stage.dir).join("src"), PathBuf::from("testkit/src")] {
+    for support in [
+        Path::new(&stage.dir).join("src"),
+        PathBuf::from("testkit/src"),
+    ] {
         rust_files(&root.join(&support), &support, &mut files);
     }
     let mut h = Fnv::default();
@@ -103,7 +107,9 @@ pub fn exercise_hash(root: &Path, stage: &Stage, ex: &Exercise) -> String {
 
 /// `.rs` files below `dir`, sorted, as paths relative to the root (`rel` is `dir`'s).
 fn rust_files(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {

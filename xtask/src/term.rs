@@ -12,7 +12,9 @@ impl Style {
     pub fn detect() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-        Style { color: !no_color && !dumb && std::io::stdout().is_terminal() }
+        Style {
+            color: !no_color && !dumb && std::io::stdout().is_terminal(),
+        }
     }
 
     pub fn plain() -> Style {
@@ -20,7 +22,11 @@ impl Style {
     }
 
     fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn bold(self, text: &str) -> String {
@@ -45,7 +51,7 @@ impl Style {
 
 /// A progress bar such as `[#####.....]`.
 pub fn bar(done: usize, total: usize, width: usize) -> String {
-    let filled = if total == 0 { 0 } else { done * width / total };
+    let filled = (done * width).checked_div(total).unwrap_or(0);
     format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
 }
 

@@ -25,22 +25,34 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
     loop {
         let exercises: Vec<&Exercise> = match target {
             Some(name) => ctx.resolve(name)?.exercises(&ctx.manifest),
-            None => match crate::progress::next_exercise(ctx, &crate::state::State::load(&ctx.root)) {
-                Some(ex) => vec![ex],
-                None => {
-                    println!("Every exercise has passed. Well done!");
-                    return Ok(0);
+            None => {
+                match crate::progress::next_exercise(ctx, &crate::state::State::load(&ctx.root)) {
+                    Some(ex) => vec![ex],
+                    None => {
+                        println!("Every exercise has passed. Well done!");
+                        return Ok(0);
+                    }
                 }
-            },
+            }
         };
         if exercises.is_empty() {
-            return Err(crate::Error::Usage(report::planned_stage_message(ctx, target.unwrap_or_default())));
+            return Err(crate::Error::Usage(report::planned_stage_message(
+                ctx,
+                target.unwrap_or_default(),
+            )));
         }
         if s.color {
             // Clear the screen so the newest verdict is the only one in view.
             print!("\x1b[2J\x1b[H");
         }
-        let results = check::check(ctx, &exercises, &Options { solution: false, show_progress: true })?;
+        let results = check::check(
+            ctx,
+            &exercises,
+            &Options {
+                solution: false,
+                show_progress: true,
+            },
+        )?;
         check::remember(ctx, &results)?;
         print!("{}", report::check_report(ctx, &exercises, &results));
         let all_passed = results.iter().all(|r| r.is_passed());
@@ -115,6 +127,10 @@ fn watched_files(ctx: &Ctx, exercises: &[&Exercise]) -> Vec<PathBuf> {
 fn snapshot(files: &[PathBuf]) -> Vec<Option<(u64, SystemTime)>> {
     files
         .iter()
-        .map(|f| std::fs::metadata(f).ok().and_then(|m| Some((m.len(), m.modified().ok()?))))
+        .map(|f| {
+            std::fs::metadata(f)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)))
+        })
         .collect()
 }
