@@ -151,8 +151,13 @@ pub fn check(
         .collect();
 
     let mut test_ms = vec![0u64; exercises.len()];
-    for (index, run) in run_all(ctx, jobs) {
+    for (index, mut run) in run_all(ctx, jobs) {
         test_ms[index] = run.elapsed.as_millis() as u64;
+        let ex = exercises[index];
+        sort_by_source_order(
+            &mut run.outcome,
+            &ctx.root.join(ex.paths(ctx.manifest.stage_of(ex)).test),
+        );
         outcomes[index] = Some(run.outcome);
     }
 
@@ -171,6 +176,21 @@ pub fn check(
             test_ms: test_ms[i],
         })
         .collect())
+}
+
+/// libtest reports failures by name; tests are written easiest first, so show them in the
+/// order of the test file: the first failure shown is the one to fix first.
+fn sort_by_source_order(outcome: &mut Outcome, test_file: &std::path::Path) {
+    let (Outcome::Failing { failures, .. } | Outcome::TimedOut { failures, .. }) = outcome else {
+        return;
+    };
+    let Ok(source) = std::fs::read_to_string(test_file) else {
+        return;
+    };
+    failures.sort_by_key(|f| {
+        let name = f.test.rsplit("::").next().unwrap_or(&f.test);
+        source.find(&format!("fn {name}(")).unwrap_or(usize::MAX)
+    });
 }
 
 fn build_failure_message(report: &compile::BuildReport, stage_dir: &str) -> String {

@@ -118,11 +118,21 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
             if let Some(f) = failures.first() {
                 out.push_str(&failure(s, f));
                 if failures.len() > 1 {
-                    let others: Vec<&str> = failures[1..].iter().map(|f| f.test.as_str()).collect();
+                    let others: Vec<&str> = failures[1..]
+                        .iter()
+                        .take(4)
+                        .map(|f| f.test.as_str())
+                        .collect();
+                    let more = failures.len() - 1 - others.len();
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
                     let _ = writeln!(
                         out,
                         "  {}",
-                        s.dim(&format!("also failing: {}", others.join(", ")))
+                        s.dim(&format!("also failing: {}{more}", others.join(", ")))
                     );
                 }
             }
