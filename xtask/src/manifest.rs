@@ -27,6 +27,8 @@ pub struct Stage {
     /// The roadmap step (1-based) the stage belongs to.
     pub step: usize,
     pub summary: String,
+    /// Every service the stage's exercises use, and the default for an exercise that
+    /// names none.
     #[serde(default)]
     pub services: Vec<Service>,
     /// A stage that is announced but not written yet.
@@ -48,6 +50,7 @@ pub struct Exercise {
     pub roadmap: String,
     /// Overrides the stage's roadmap step, where an exercise teaches another step.
     pub step: Option<usize>,
+    /// The services this exercise's tests use, where they are fewer than the stage's.
     #[serde(default)]
     pub services: Vec<Service>,
     /// Seconds the test binary may run before it is killed.
@@ -163,15 +166,13 @@ impl Manifest {
         ex.step.unwrap_or(self.stage_of(ex).step)
     }
 
-    /// Services an exercise needs: its own plus its stage's.
+    /// Services an exercise needs: its own list where it has one, else its stage's.
     pub fn services_of(&self, ex: &Exercise) -> Vec<Service> {
-        let mut all: Vec<Service> = self.stage_of(ex).services.clone();
-        for s in &ex.services {
-            if !all.contains(s) {
-                all.push(*s);
-            }
+        if ex.services.is_empty() {
+            self.stage_of(ex).services.clone()
+        } else {
+            ex.services.clone()
         }
-        all
     }
 }
 

@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     }
     tally.record(
         "rustfmt --check: the workspace",
-        cargo_problem(ctx, &["fmt", "--all", "--check"]),
+        cargo_problem(ctx, &["fmt", "--all", "--check", "--", "--color", "never"]),
     );
 
     println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);

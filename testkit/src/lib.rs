@@ -1,0 +1,24 @@
+//! Real services for the course's tests: PostgreSQL and Redis, each test isolated from the
+//! others, a clear error within seconds when a service is missing, never a hang.
+//!
+//! ```text
+//! let db = testkit::postgres::database().await;      // a clean database of its own
+//! sqlx::query("CREATE TABLE t (id int)").execute(db.pool()).await?;
+//!
+//! let redis = testkit::redis::connection().await;     // its own key prefix
+//! let key = redis.key("visits");                      // "tk:…:visits", deleted afterwards
+//! ```
+//!
+//! Where each service is found, in order (see `resolve`): the URL in the environment
+//! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`), the same variable in the workspace's `.env`, the
+//! local default, a container started through testcontainers where a Docker engine answers
+//! (feature `containers`); otherwise the test fails at once with a message that names the
+//! service and how to start it.
+
+#[cfg(feature = "containers")]
+mod containers;
+pub mod postgres;
+pub mod redis;
+pub mod resolve;
+
+pub use resolve::Service;

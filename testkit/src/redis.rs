@@ -1,0 +1,150 @@
+//! Redis with a key prefix of the test's own; its keys are deleted when the test ends.
+//!
+//! Redis has no cheap "database per test" (there are 16 numbered ones), so isolation is by
+//! name: every key a test uses goes through [`TestRedis::key`], which puts the test's prefix
+//! in front. Prefixes carry their creation time, so keys left by a killed run are swept by
+//! the next one after ten minutes.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use redis::aio::ConnectionManager;
+
+use crate::resolve::{self, Service};
+
+const ROOT: &str = "tk";
+const STALE_AFTER: Duration = Duration::from_secs(600);
+
+pub struct TestRedis {
+    client: redis::Client,
+    conn: ConnectionManager,
+    prefix: String,
+    url: String,
+}
+
+impl TestRedis {
+    /// The name to use for `name` in this test: `tk:<time>:<pid>:<n>:name`.
+    pub fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// The prefix every key of this test starts with.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// A cheap clone of a shared, reconnecting connection.
+    pub fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// The client, for code that opens its own connections (a blocking read needs one).
+    pub fn client(&self) -> redis::Client {
+        self.client.clone()
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// A Redis connection and a key prefix of the test's own. Panics, with what to do, when
+/// Redis is missing.
+pub async fn connection() -> TestRedis {
+    match try_connection().await {
+        Ok(r) => r,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+pub async fn try_connection() -> Result<TestRedis, String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let server = resolve::find(Service::Redis)?;
+    let fail = |e: &dyn std::fmt::Display| format!("Redis at {}: {e}", server.url);
+    let client = redis::Client::open(server.url.as_str()).map_err(|e| fail(&e))?;
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(5)))
+        .set_number_of_retries(1);
+    let conn = tokio::time::timeout(
+        Duration::from_secs(5),
+        ConnectionManager::new_with_config(client.clone(), config),
+    )
+    .await
+    .map_err(|_| fail(&"no answer within 5 s"))?
+    .map_err(|e| fail(&e))?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    if n == 0 {
+        sweep_stale(&client, now);
+    }
+    let prefix = format!("{ROOT}:{now}:{}:{n}:", std::process::id());
+    Ok(TestRedis {
+        client,
+        conn,
+        prefix,
+        url: server.url,
+    })
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        // A blocking connection of its own: Drop cannot await, and the test's runtime may be
+        // shutting down.
+        delete_matching(&self.client, &format!("{}*", self.prefix));
+    }
+}
+
+/// Deletes keys of earlier runs that are older than [`STALE_AFTER`].
+fn sweep_stale(client: &redis::Client, now: u64) {
+    let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_secs(2)) else {
+        return;
+    };
+    let keys: Vec<String> = match redis::cmd("SCAN")
+        .cursor_arg(0)
+        .arg("MATCH")
+        .arg(format!("{ROOT}:*"))
+        .arg("COUNT")
+        .arg(1000)
+        .clone()
+        .iter(&mut conn)
+    {
+        Ok(iter) => iter.filter_map(Result::ok).collect(),
+        Err(_) => return,
+    };
+    let stale: Vec<&String> = keys
+        .iter()
+        .filter(|k| {
+            k.split(':')
+                .nth(1)
+                .and_then(|t| t.parse::<u64>().ok())
+                .is_some_and(|t| now.saturating_sub(t) > STALE_AFTER.as_secs())
+        })
+        .collect();
+    for chunk in stale.chunks(500) {
+        let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(&mut conn);
+    }
+}
+
+fn delete_matching(client: &redis::Client, pattern: &str) {
+    let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_secs(2)) else {
+        return;
+    };
+    let keys: Vec<String> = match redis::cmd("SCAN")
+        .cursor_arg(0)
+        .arg("MATCH")
+        .arg(pattern)
+        .arg("COUNT")
+        .arg(1000)
+        .clone()
+        .iter(&mut conn)
+    {
+        Ok(iter) => iter.filter_map(Result::ok).collect(),
+        Err(_) => return,
+    };
+    for chunk in keys.chunks(500) {
+        let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(&mut conn);
+    }
+}
