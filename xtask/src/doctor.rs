@@ -91,12 +91,16 @@ pub fn run(ctx: &Ctx) -> CmdResult {
             } else {
                 s.yellow("-")
             };
-            println!(
-                "  {mark} {} not reachable at {} ({}){users}",
-                service.name(),
-                probe.address,
-                probe.source
-            );
+            if service == Service::Nginx {
+                println!("  {mark} nginx not found on PATH{users}");
+            } else {
+                println!(
+                    "  {mark} {} not reachable at {} ({}){users}",
+                    service.name(),
+                    probe.address,
+                    probe.source
+                );
+            }
             println!("      {}", service.how_to_start());
         }
     }
