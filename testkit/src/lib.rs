@@ -12,7 +12,7 @@
 //! Where each service is found, in order (see `resolve`): the URL in the environment
 //! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`), the same variable in the workspace's `.env`, the
 //! local default, a container started through testcontainers where a Docker engine answers
-//! (feature `containers`); otherwise the test fails at once with a message that names the
+//! (feature `containers`, which `cargo xtask check` turns on when it is needed); otherwise the test fails at once with a message that names the
 //! service and how to start it.
 
 #[cfg(feature = "containers")]

@@ -88,6 +88,20 @@ pub fn check(
         }
     }
 
+    // A missing service can still come from a container, where a Docker engine answers:
+    // testkit then starts one (its `containers` feature, built only when needed).
+    let containers = probes.values().any(|up| !up) && services::docker_engine_answers();
+    if containers {
+        probes.values_mut().for_each(|up| *up = true);
+    }
+    let mut features: Vec<&str> = Vec::new();
+    if opts.solution {
+        features.push("solution");
+    }
+    if containers {
+        features.push("testkit/containers");
+    }
+
     let mut outcomes: Vec<Option<Outcome>> = vec![None; exercises.len()];
     let mut jobs: Vec<Job> = Vec::new();
 
@@ -108,7 +122,7 @@ pub fn check(
                 .iter()
                 .map(|i| exercises[*i].file.as_str())
                 .collect(),
-            solution: opts.solution,
+            features: features.clone(),
             color: ctx.style.color,
             show_progress: opts.show_progress,
         })?;

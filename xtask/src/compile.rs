@@ -36,8 +36,9 @@ pub struct BuildRequest<'a> {
     pub root: &'a Path,
     pub package: &'a str,
     pub targets: Vec<&'a str>,
-    /// Build against the reference solutions (`--features solution`).
-    pub solution: bool,
+    /// Cargo features: `solution` builds against the reference solutions,
+    /// `testkit/containers` lets the tests start services in containers.
+    pub features: Vec<&'a str>,
     /// Keep ANSI colours in the compiler's rendered messages.
     pub color: bool,
     /// Show cargo's progress lines on stderr while building (for long, cold builds).
@@ -58,8 +59,8 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
     cmd.current_dir(req.root)
         .args(["build", "--keep-going", "-p", req.package])
         .arg(format!("--message-format={format}"));
-    if req.solution {
-        cmd.args(["--features", "solution"]);
+    if !req.features.is_empty() {
+        cmd.args(["--features", &req.features.join(",")]);
     }
     for target in &req.targets {
         cmd.args(["--test", target]);

@@ -55,6 +55,7 @@ pub fn run(ctx: &Ctx) -> CmdResult {
     }
 
     println!("\n{}", s.bold("Services"));
+    let mut service_problems = 0;
     for service in Service::ALL {
         let used_by: Vec<&str> = ctx
             .manifest
@@ -84,7 +85,7 @@ pub fn run(ctx: &Ctx) -> CmdResult {
             );
         } else {
             if needed_now {
-                problems += 1;
+                service_problems += 1;
             }
             let mark = if needed_now {
                 s.red("✗")
@@ -104,6 +105,14 @@ pub fn run(ctx: &Ctx) -> CmdResult {
             println!("      {}", service.how_to_start());
         }
     }
+    if missing_with_docker(ctx) {
+        println!(
+            "\n  A Docker engine answers: `cargo xtask check` will let the tests start what is missing in\n  \
+             containers (testcontainers). Starting the services yourself, as above, makes every check faster."
+        );
+    } else {
+        problems += service_problems;
+    }
     println!();
     if problems == 0 {
         println!(
@@ -118,6 +127,25 @@ pub fn run(ctx: &Ctx) -> CmdResult {
         );
         Ok(1)
     }
+}
+
+/// A needed service is missing, but containers can stand in for it.
+fn missing_with_docker(ctx: &Ctx) -> bool {
+    let needed: Vec<Service> = Service::ALL
+        .into_iter()
+        .filter(|s| {
+            *s != Service::Nginx
+                && ctx
+                    .manifest
+                    .exercises
+                    .iter()
+                    .any(|ex| ctx.manifest.services_of(ex).contains(s))
+        })
+        .collect();
+    needed
+        .iter()
+        .any(|s| !services::probe(&ctx.root, *s).reachable)
+        && services::docker_engine_answers()
 }
 
 /// `rustc 1.95.0 (…)` → ("1.95.0", 1, 95).

@@ -120,6 +120,7 @@ pub fn host_port(url: &str) -> Option<(String, u16)> {
         "rediss" => 6380,
         "amqp" => 5672,
         "amqps" => 5671,
+        "docker" => 2375,
         _ => return None,
     };
     if let Some(v6) = host_port.strip_prefix('[') {
@@ -172,6 +173,30 @@ fn reachable(host: &str, port: u16) -> bool {
                 .any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok())
         })
         .unwrap_or(false)
+}
+
+/// Whether a Docker engine answers: `DOCKER_HOST`, or the usual Unix socket.
+pub fn docker_engine_answers() -> bool {
+    if let Ok(host) = std::env::var("DOCKER_HOST")
+        && !host.is_empty()
+    {
+        return match host.strip_prefix("unix://") {
+            Some(path) => unix_socket_answers(path),
+            None => host_port(&host.replace("tcp://", "docker://"))
+                .is_some_and(|(h, p)| reachable(&h, p)),
+        };
+    }
+    unix_socket_answers("/var/run/docker.sock")
+}
+
+#[cfg(unix)]
+fn unix_socket_answers(path: &str) -> bool {
+    std::os::unix::net::UnixStream::connect(path).is_ok()
+}
+
+#[cfg(not(unix))]
+fn unix_socket_answers(_path: &str) -> bool {
+    false
 }
 
 fn find_on_path(program: &str) -> Option<String> {
