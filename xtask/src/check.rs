@@ -175,6 +175,32 @@ pub fn check(
         outcomes[index] = Some(run.outcome);
     }
 
+    // A service that went away during the run (a database stopped mid-run) fails tests for
+    // reasons that are not the learner's: say what is missing instead.
+    let mut gone: BTreeMap<Service, bool> = BTreeMap::new();
+    for (i, outcome) in outcomes.iter_mut().enumerate() {
+        let ran_and_failed = matches!(
+            outcome,
+            Some(Outcome::Failing { .. } | Outcome::TimedOut { .. } | Outcome::Crashed { .. })
+        );
+        if containers || !ran_and_failed {
+            continue;
+        }
+        let missing: Vec<Service> = ctx
+            .manifest
+            .services_of(exercises[i])
+            .into_iter()
+            .filter(|s| {
+                *gone
+                    .entry(*s)
+                    .or_insert_with(|| !services::probe(&ctx.root, *s).reachable)
+            })
+            .collect();
+        if !missing.is_empty() {
+            *outcome = Some(Outcome::NeedsService { services: missing });
+        }
+    }
+
     Ok(exercises
         .iter()
         .zip(outcomes)
