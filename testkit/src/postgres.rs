@@ -248,26 +248,29 @@ mod proxy {
         mut server: TcpStream,
         count: QueryCounter,
     ) -> std::io::Result<()> {
+        // Small messages must not wait for Nagle's algorithm: each costs ~40 ms otherwise.
+        client.set_nodelay(true)?;
+        server.set_nodelay(true)?;
         let (mut client_read, mut client_write) = client.split();
         let (mut server_read, mut server_write) = server.split();
         let upstream = async {
             // The startup message has no type byte: a length, then the rest.
             let len = client_read.read_i32().await?;
-            let mut body = vec![0; (len as usize).saturating_sub(4)];
-            client_read.read_exact(&mut body).await?;
-            server_write.write_i32(len).await?;
-            server_write.write_all(&body).await?;
+            let mut message = len.to_be_bytes().to_vec();
+            message.resize((len as usize).max(4), 0);
+            client_read.read_exact(&mut message[4..]).await?;
+            server_write.write_all(&message).await?;
             loop {
                 let kind = client_read.read_u8().await?;
                 let len = client_read.read_i32().await?;
-                let mut body = vec![0; (len as usize).saturating_sub(4)];
-                client_read.read_exact(&mut body).await?;
+                let mut message = vec![kind];
+                message.extend_from_slice(&len.to_be_bytes());
+                message.resize(1 + (len as usize).max(4), 0);
+                client_read.read_exact(&mut message[5..]).await?;
                 if kind == b'Q' || kind == b'E' {
                     count.0.fetch_add(1, Ordering::SeqCst);
                 }
-                server_write.write_u8(kind).await?;
-                server_write.write_i32(len).await?;
-                server_write.write_all(&body).await?;
+                server_write.write_all(&message).await?;
             }
             #[allow(unreachable_code)]
             Ok::<(), std::io::Error>(())
