@@ -1,0 +1,117 @@
+//! # Exercise 01: CRUD with sqlx
+//!
+//! Almost every backend starts as four verbs on a table: **C**reate, **R**ead, **U**pdate,
+//! **D**elete. In Rust the usual tool is sqlx (<https://docs.rs/sqlx>): an async driver that
+//! sends SQL you write yourself to PostgreSQL and maps the rows to your structs. (An ORM such
+//! as sea-orm, later in this stage, writes the SQL for you; it sits on top of sqlx.)
+//!
+//! **A pool, not a connection.** A `PgPool` keeps a few open connections and lends one to each
+//! query; it is cheap to clone and is what an axum handler receives as state. Every query
+//! function takes an *executor*: `&PgPool` here (or a transaction, later).
+//!
+//! **Queries and parameters.** `sqlx::query_as::<_, User>("SELECT … WHERE id = $1").bind(id)`
+//! sends the SQL text and the values separately: `$1`, `$2`… are placeholders, and a value
+//! bound to one can never be read as SQL, whatever quotes it contains. That is the whole
+//! defence against SQL injection, so never paste values into the SQL with `format!` (sqlx 0.9
+//! even refuses a `String` as SQL unless you wrap it in `sqlx::AssertSqlSafe`).
+//!
+//! **Rows to structs.** `#[derive(sqlx::FromRow)]` maps columns to fields *by name*, so the
+//! `SELECT` list must name every field. Types must match: `bigint` is `i64`, `text` is
+//! `String`, `timestamptz` is `chrono::DateTime<Utc>` (sqlx's `chrono` feature).
+//!
+//! **How many rows do you expect?** The fetch method says it, and sqlx checks it:
+//! - `fetch_one`: exactly one row, or `Err(sqlx::Error::RowNotFound)`;
+//! - `fetch_optional`: zero or one, as an `Option`: "no such user" is a normal answer, not an
+//!   error, so `get_user` returns `Ok(None)` for it;
+//! - `fetch_all`: a `Vec` of every row;
+//! - `execute`: no rows, only a `PgQueryResult` whose `rows_affected()` says how many rows the
+//!   statement changed.
+//!
+//! **`RETURNING`.** PostgreSQL's `INSERT`/`UPDATE`/`DELETE … RETURNING id, name, …` hands back
+//! the rows as written, including what the database filled in (the generated `id`, the
+//! `created_at` default), in the same round trip: no second `SELECT`.
+//!
+//! **Order is never implied.** A table is a set: without `ORDER BY`, PostgreSQL returns rows in
+//! whatever order is cheapest, which changes after an `UPDATE` or a `VACUUM`.
+//!
+//! - <https://docs.rs/sqlx/0.9/sqlx/fn.query_as.html>
+//! - <https://docs.rs/sqlx/0.9/sqlx/trait.FromRow.html>
+//! - <https://www.postgresql.org/docs/15/dml-returning.html>
+//!
+//! Your task: write the five functions below against the `users` table that `create_schema`
+//! makes (the tests call it first).
+//!
+//! Run `cargo xtask check 01_crud` to check your work; `cargo xtask hint 01_crud` gives a hint.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+/// A row of the `users` table.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a client sends to create a user: the database chooses `id` and `created_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+}
+
+/// Creates the `users` table. Provided: in a real application this is a migration
+/// (exercise 02).
+pub async fn create_schema(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(
+        "CREATE TABLE users (
+             id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+             name       text NOT NULL,
+             email      text NOT NULL UNIQUE,
+             created_at timestamptz NOT NULL DEFAULT now()
+         )",
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Inserts a user and returns the row as stored, with the `id` and `created_at` the database
+/// chose. An email that is already taken is an `Err` (the table's `UNIQUE` constraint).
+pub async fn create_user(pool: &PgPool, new: &NewUser) -> Result<User, sqlx::Error> {
+    // TODO: `INSERT INTO users (name, email) VALUES ($1, $2) RETURNING …`, with `query_as`,
+    // two `.bind`s and `fetch_one`.
+    todo!("insert the user and return the stored row")
+}
+
+/// The user with this `id`, or `Ok(None)` when there is none.
+pub async fn get_user(pool: &PgPool, id: i64) -> Result<Option<User>, sqlx::Error> {
+    // TODO: a `SELECT` by id with `fetch_optional`.
+    todo!("select one user by id, None when missing")
+}
+
+/// Every user, in the order they were created (by `id`).
+pub async fn list_users(pool: &PgPool) -> Result<Vec<User>, sqlx::Error> {
+    // TODO: a `SELECT` with `fetch_all`. Which clause makes the order reliable?
+    todo!("select all users ordered by id")
+}
+
+/// Changes the email of the user with this `id` and returns the updated row, or `Ok(None)`
+/// when there is no such user.
+pub async fn update_email(
+    pool: &PgPool,
+    id: i64,
+    email: &str,
+) -> Result<Option<User>, sqlx::Error> {
+    // TODO: `UPDATE … SET … WHERE … RETURNING …` with `fetch_optional`: no row updated, no row
+    // returned.
+    todo!("update the email and return the new row, None when missing")
+}
+
+/// Deletes the user with this `id`; `true` if a row was deleted, `false` if there was none.
+pub async fn delete_user(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
+    // TODO: `DELETE` with `execute`, then look at `rows_affected()`.
+    todo!("delete the user and say whether a row was deleted")
+}
