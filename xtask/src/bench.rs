@@ -14,9 +14,29 @@ use crate::{CmdResult, Ctx, Error};
 
 const RUNS: usize = 5;
 
+/// The exercises whose edit → verdict loop is timed, with their budgets (DESIGN.md).
+const EDITS: [(&str, &str, &str); 3] = [
+    (
+        "status-codes",
+        "std only",
+        "≤ 0.9 s (1.5 × rustlings' 0.6 s)",
+    ),
+    ("tcp-server", "tokio + reqwest", "≤ 2 s"),
+    ("crud", "sqlx + PostgreSQL", "≤ 3 s"),
+];
+
 pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
-    let std_only = find(ctx, "status-codes")?;
-    let on_tokio = find(ctx, "tcp-server")?;
+    let edits: Vec<(&Exercise, &str, &str)> = EDITS
+        .iter()
+        .map(|(id, what, budget)| Ok((find(ctx, id)?, *what, *budget)))
+        .collect::<Result<_, Error>>()?;
+    let stages: Vec<&str> = ctx
+        .manifest
+        .stages
+        .iter()
+        .filter(|s| !s.planned)
+        .map(|s| s.id.as_str())
+        .collect();
     println!("backendlings bench: {RUNS} runs each, median (min–max); budgets from DESIGN.md");
     println!(
         "machine: {} cores\n",
@@ -24,8 +44,9 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
     );
 
     // Warm everything first: the figures below are for a learner's second and later checks.
-    xtask(ctx, &["check", &std_only.file], None)?;
-    xtask(ctx, &["check", &on_tokio.file], None)?;
+    for stage in &stages {
+        xtask(ctx, &["check", stage], None)?;
+    }
 
     let progress = repeat(|| xtask(ctx, &["progress"], None))?;
     report(
@@ -34,10 +55,7 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         "≤ 0.5 s",
     );
 
-    for (ex, budget, what) in [
-        (std_only, "≤ 0.9 s (1.5 × rustlings' 0.6 s)", "std only"),
-        (on_tokio, "≤ 2 s", "tokio + reqwest"),
-    ] {
+    for (ex, what, budget) in edits {
         let times = edit_and_check(ctx, ex)?;
         report(
             &format!("edit {} → verdict ({what})", ex.file),
@@ -46,24 +64,35 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         );
     }
 
-    let stage = xtask(ctx, &["check", "stage1"], None)?;
-    report(
-        "cargo xtask check stage1, warm, nothing changed",
-        &[stage],
-        "—",
-    );
+    for stage in &stages {
+        let warm = xtask(ctx, &["check", stage], None)?;
+        report(
+            &format!("cargo xtask check {stage}, warm, nothing changed"),
+            &[warm],
+            "—",
+        );
+        if let Some((ex, ms)) = slowest(ctx, stage) {
+            report(
+                &format!("  its slowest test binary: {ex}"),
+                &[Duration::from_millis(ms)],
+                "—",
+            );
+        }
+    }
 
     if cold {
         let dir = crate::state::target_dir(&ctx.root).join("bench-cold");
         let _ = std::fs::remove_dir_all(&dir);
         let first = xtask(ctx, &[], Some(&dir))?;
         report("cold: cargo xtask (builds the runner)", &[first], "seconds");
-        let stage = xtask(ctx, &["check", "stage1"], Some(&dir))?;
-        report(
-            "cold: then cargo xtask check stage1 (all dependencies)",
-            &[stage],
-            "as short as the dependencies allow",
-        );
+        for stage in &stages {
+            let time = xtask(ctx, &["check", stage], Some(&dir))?;
+            report(
+                &format!("cold: then cargo xtask check {stage} (its dependencies)"),
+                &[time],
+                "as short as the dependencies allow",
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     } else {
         println!(
@@ -71,6 +100,22 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         );
     }
     Ok(0)
+}
+
+/// The exercise of a stage whose tests ran longest in the last check, from the cache.
+fn slowest(ctx: &Ctx, stage: &str) -> Option<(String, u64)> {
+    let state = crate::state::State::load(&ctx.root);
+    ctx.manifest
+        .exercises
+        .iter()
+        .filter(|e| e.stage == stage)
+        .filter_map(|e| {
+            state
+                .results
+                .get(&e.id)
+                .map(|r| (e.file.clone(), r.test_ms))
+        })
+        .max_by_key(|(_, ms)| *ms)
 }
 
 fn find<'a>(ctx: &'a Ctx, id: &str) -> Result<&'a Exercise, Error> {
