@@ -102,18 +102,7 @@ fn sweep_stale(client: &redis::Client, now: u64) {
     let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_secs(2)) else {
         return;
     };
-    let keys: Vec<String> = match redis::cmd("SCAN")
-        .cursor_arg(0)
-        .arg("MATCH")
-        .arg(format!("{ROOT}:*"))
-        .arg("COUNT")
-        .arg(1000)
-        .clone()
-        .iter(&mut conn)
-    {
-        Ok(iter) => iter.filter_map(Result::ok).collect(),
-        Err(_) => return,
-    };
+    let keys = scan(&mut conn, &format!("{ROOT}:*"));
     let stale: Vec<&String> = keys
         .iter()
         .filter(|k| {
@@ -123,28 +112,33 @@ fn sweep_stale(client: &redis::Client, now: u64) {
                 .is_some_and(|t| now.saturating_sub(t) > STALE_AFTER.as_secs())
         })
         .collect();
-    for chunk in stale.chunks(500) {
-        let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(&mut conn);
-    }
+    delete(&mut conn, &stale);
 }
 
 fn delete_matching(client: &redis::Client, pattern: &str) {
     let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_secs(2)) else {
         return;
     };
-    let keys: Vec<String> = match redis::cmd("SCAN")
-        .cursor_arg(0)
+    let keys = scan(&mut conn, pattern);
+    delete(&mut conn, &keys.iter().collect::<Vec<_>>());
+}
+
+/// Every key matching `pattern`, without blocking the server the way `KEYS` would.
+fn scan(conn: &mut redis::Connection, pattern: &str) -> Vec<String> {
+    let mut cmd = redis::cmd("SCAN");
+    cmd.cursor_arg(0)
         .arg("MATCH")
         .arg(pattern)
         .arg("COUNT")
-        .arg(1000)
-        .clone()
-        .iter(&mut conn)
-    {
+        .arg(1000);
+    match cmd.iter(conn) {
         Ok(iter) => iter.filter_map(Result::ok).collect(),
-        Err(_) => return,
-    };
+        Err(_) => Vec::new(),
+    }
+}
+
+fn delete(conn: &mut redis::Connection, keys: &[&String]) {
     for chunk in keys.chunks(500) {
-        let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(&mut conn);
+        let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(conn);
     }
 }

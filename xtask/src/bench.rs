@@ -32,9 +32,7 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         .collect::<Result<_, Error>>()?;
     let stages: Vec<&str> = ctx
         .manifest
-        .stages
-        .iter()
-        .filter(|s| !s.planned)
+        .written_stages()
         .map(|s| s.id.as_str())
         .collect();
     println!("backendlings bench: {RUNS} runs each, median (min–max); budgets from DESIGN.md");

@@ -23,17 +23,17 @@ pub struct Options {
 }
 
 /// `cargo xtask check`: returns the exit code.
-pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
+/// What `check` and `watch` work on: the named stage or exercise, else the next exercise.
+/// `None` when no target was named and every exercise has passed.
+pub fn selection<'a>(
+    ctx: &'a Ctx,
+    target: Option<&str>,
+) -> Result<Option<Vec<&'a Exercise>>, Error> {
     let exercises = match target {
         Some(name) => ctx.resolve(name)?.exercises(&ctx.manifest),
         None => match crate::progress::next_exercise(ctx, &State::load(&ctx.root)) {
             Some(ex) => vec![ex],
-            None => {
-                println!(
-                    "Every exercise has passed. `cargo xtask progress` shows the whole course."
-                );
-                return Ok(0);
-            }
+            None => return Ok(None),
         },
     };
     if exercises.is_empty() {
@@ -42,6 +42,17 @@ pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
             target.unwrap_or_default(),
         )));
     }
+    Ok(Some(exercises))
+}
+
+pub const ALL_PASSED: &str =
+    "Every exercise has passed. `cargo xtask progress` shows the whole course.";
+
+pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
+    let Some(exercises) = selection(ctx, target)? else {
+        println!("{ALL_PASSED}");
+        return Ok(0);
+    };
     let results = check(
         ctx,
         &exercises,

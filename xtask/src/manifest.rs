@@ -148,6 +148,11 @@ impl Manifest {
         Ok(())
     }
 
+    /// The stages that have exercises, as opposed to those announced as planned.
+    pub fn written_stages(&self) -> impl Iterator<Item = &Stage> {
+        self.stages.iter().filter(|s| !s.planned)
+    }
+
     pub fn stage(&self, id: &str) -> Option<&Stage> {
         self.stages.iter().find(|s| s.id == id)
     }

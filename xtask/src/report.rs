@@ -288,9 +288,7 @@ fn all_passed_step(ctx: &Ctx, exercises: &[&Exercise]) -> String {
 pub fn planned_stage_message(ctx: &Ctx, name: &str) -> String {
     let written: Vec<&str> = ctx
         .manifest
-        .stages
-        .iter()
-        .filter(|s| !s.planned)
+        .written_stages()
         .map(|s| s.id.as_str())
         .collect();
     format!(

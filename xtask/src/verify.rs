@@ -49,7 +49,7 @@ fn indent_after_first(text: &str) -> String {
 
 pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     let stages: Vec<&crate::manifest::Stage> = match stage {
-        None => ctx.manifest.stages.iter().filter(|s| !s.planned).collect(),
+        None => ctx.manifest.written_stages().collect(),
         Some(name) => match ctx.resolve(name)? {
             Target::Stage(s) if !s.planned => vec![s],
             Target::Stage(s) => {

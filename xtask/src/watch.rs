@@ -23,24 +23,10 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
     let keys = read_keys();
     let s = ctx.style;
     loop {
-        let exercises: Vec<&Exercise> = match target {
-            Some(name) => ctx.resolve(name)?.exercises(&ctx.manifest),
-            None => {
-                match crate::progress::next_exercise(ctx, &crate::state::State::load(&ctx.root)) {
-                    Some(ex) => vec![ex],
-                    None => {
-                        println!("Every exercise has passed. Well done!");
-                        return Ok(0);
-                    }
-                }
-            }
+        let Some(exercises) = check::selection(ctx, target)? else {
+            println!("{}", check::ALL_PASSED);
+            return Ok(0);
         };
-        if exercises.is_empty() {
-            return Err(crate::Error::Usage(report::planned_stage_message(
-                ctx,
-                target.unwrap_or_default(),
-            )));
-        }
         if s.color {
             // Clear the screen so the newest verdict is the only one in view.
             print!("\x1b[2J\x1b[H");
