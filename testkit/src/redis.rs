@@ -97,8 +97,9 @@ impl Drop for TestRedis {
     }
 }
 
-/// Deletes keys of earlier runs that are older than [`STALE_AFTER`].
-fn sweep_stale(client: &redis::Client, now: u64) {
+/// Deletes keys of earlier runs that are older than ten minutes (testkit does this once per
+/// test process, on its first connection).
+pub fn sweep_stale(client: &redis::Client, now: u64) {
     let Ok(mut conn) = client.get_connection_with_timeout(Duration::from_secs(2)) else {
         return;
     };

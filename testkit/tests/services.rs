@@ -116,3 +116,26 @@ async fn redis_keys_carry_the_test_prefix_and_are_deleted_afterwards() {
     let exists: bool = b.conn().exists(&key).await.unwrap();
     assert!(!exists, "a test's keys are deleted when it ends");
 }
+
+#[tokio::test]
+async fn keys_left_by_a_killed_run_are_swept_once_they_are_stale() {
+    let r = testkit::redis::connection().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // Keys as a run killed 20 minutes ago and a run still going would have left them.
+    let pid = std::process::id();
+    let old = format!("tk:{}:{pid}:999:orphan", now - 1200);
+    let recent = format!("tk:{}:{pid}:998:in-use", now - 60);
+    let mut conn = r.conn();
+    let _: () = conn.set(&old, 1).await.unwrap();
+    let _: () = conn.set(&recent, 1).await.unwrap();
+
+    testkit::redis::sweep_stale(&r.client(), now);
+
+    let old_exists: bool = conn.exists(&old).await.unwrap();
+    let recent_exists: bool = conn.exists(&recent).await.unwrap();
+    let _: () = conn.del(&recent).await.unwrap();
+    assert_eq!((old_exists, recent_exists), (false, true));
+}

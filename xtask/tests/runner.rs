@@ -161,6 +161,20 @@ impl Course {
         self.xtask_in(&self.root, args)
     }
 
+    /// Runs the runner with services pointed at a closed port, and no Docker engine.
+    fn xtask_without_services(&self, args: &[&str]) -> Output {
+        let closed = closed_port();
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(&self.root)
+            .env("BACKENDLINGS_ROOT", &self.root)
+            .env("CARGO_TARGET_DIR", self.root.join("target"))
+            .env("DOCKER_HOST", format!("tcp://127.0.0.1:{closed}"))
+            .env_remove("REDIS_URL")
+            .output()
+            .unwrap()
+    }
+
     fn write(&self, rel: &str, text: &str) {
         std::fs::write(self.root.join(rel), text).unwrap();
     }
@@ -168,6 +182,15 @@ impl Course {
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root.join(rel)).unwrap()
     }
+}
+
+/// A port nothing listens on: bound, then released.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn stdout(out: &Output) -> String {
@@ -525,4 +548,38 @@ fn watch_checks_again_when_the_exercise_is_saved_and_quits_on_q() {
     child.stdin.as_mut().unwrap().write_all(b"q\n").unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn an_exercise_whose_service_is_missing_says_what_to_start() {
+    let course = course("service");
+    let manifest = course.read("xtask/curriculum.toml").replace(
+        "file = \"01_pass\"",
+        "file = \"01_pass\"\nservices = [\"redis\"]",
+    );
+    course.write("xtask/curriculum.toml", &manifest);
+    course.write(
+        ".env",
+        &format!("REDIS_URL=redis://127.0.0.1:{}\n", closed_port()),
+    );
+
+    let out = course.xtask_without_services(&["check", "01_pass"]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert_eq!(line_of(&report, "01_pass"), "- 01_pass needs Redis");
+    assert!(
+        report.contains("Redis is not reachable: start Redis"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Next: start the service as above; `cargo xtask doctor` checks them all"),
+        "{report}"
+    );
+
+    let doctor = stdout(&course.xtask_without_services(&["doctor"]));
+    assert!(
+        doctor.contains("✗ Redis not reachable at 127.0.0.1:"),
+        "{doctor}"
+    );
+    assert!(doctor.contains("(REDIS_URL in .env)"), "{doctor}");
 }
