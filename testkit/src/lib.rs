@@ -1,5 +1,5 @@
-//! Real services for the course's tests: PostgreSQL and Redis, each test isolated from the
-//! others, a clear error within seconds when a service is missing, never a hang.
+//! Real services for the course's tests: PostgreSQL, Redis and RabbitMQ, each test isolated
+//! from the others, a clear error within seconds when a service is missing, never a hang.
 //!
 //! ```text
 //! let db = testkit::postgres::database().await;      // a clean database of its own
@@ -7,14 +7,19 @@
 //!
 //! let redis = testkit::redis::connection().await;     // its own key prefix
 //! let key = redis.key("visits");                      // "tk:…:visits", deleted afterwards
+//!
+//! let amqp = testkit::amqp::connection().await;       // feature `amqp`
+//! let queue = amqp.queue("jobs");                     // "tk.….jobs", deleted afterwards
 //! ```
 //!
 //! Where each service is found, in order (see `resolve`): the URL in the environment
 //! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`), the same variable in the workspace's `.env`, the
 //! local default, a container started through testcontainers where a Docker engine answers
-//! (feature `containers`, which `cargo xtask check` turns on when it is needed); otherwise the test fails at once with a message that names the
-//! service and how to start it.
+//! (feature `containers`, which `cargo xtask check` turns on when it is needed); otherwise the
+//! test fails at once with a message that names the service and how to start it.
 
+#[cfg(feature = "amqp")]
+pub mod amqp;
 #[cfg(feature = "containers")]
 mod containers;
 pub mod postgres;

@@ -156,6 +156,23 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
             ],
         ),
     );
+    tally.record(
+        "clippy -D warnings: testkit with all its features",
+        cargo_problem(
+            ctx,
+            &[
+                "clippy",
+                "-p",
+                "testkit",
+                "--all-features",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
     for stage in &stages {
         tally.record(
             &format!("clippy -D warnings: {} solutions", stage.id),
