@@ -204,7 +204,34 @@ fn failure(s: Style, f: &Failure) -> String {
     for line in f.message.lines().take(40) {
         let _ = writeln!(out, "    {line}");
     }
+    if let Some(said) = postgres_said(&f.message) {
+        let _ = writeln!(out, "  {} {said}", s.yellow("PostgreSQL said:"));
+    }
     out
+}
+
+/// sqlx prints a database error in its Debug form; pull out what PostgreSQL said, so that a
+/// learner's SQL mistake reads as one line: `syntax error at or near "FORM" (SQLSTATE 42601)`.
+fn postgres_said(message: &str) -> Option<String> {
+    let error = &message[message.find("PgDatabaseError {")?..];
+    let field = |name: &str| -> Option<String> {
+        let start = error.find(&format!("{name}: \""))? + name.len() + 3;
+        let mut value = String::new();
+        let mut chars = error[start..].chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => value.push(chars.next()?),
+                '"' => return Some(value),
+                c => value.push(c),
+            }
+        }
+        None
+    };
+    let text = field("message")?;
+    Some(match field("code") {
+        Some(code) => format!("{text} (SQLSTATE {code})"),
+        None => text,
+    })
 }
 
 /// The one next thing to do.
@@ -338,4 +365,19 @@ pub fn exercise_json(
         value["result"] = serde_json::to_value(&r.outcome).expect("outcome serializes");
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_said;
+
+    #[test]
+    fn postgres_errors_read_as_one_line() {
+        let message = r#"get_user: Database(PgDatabaseError { severity: Error, code: "42601", message: "syntax error at or near \"users\"", detail: None, position: Some(Original(41)) })"#;
+        assert_eq!(
+            postgres_said(message).as_deref(),
+            Some(r#"syntax error at or near "users" (SQLSTATE 42601)"#)
+        );
+        assert_eq!(postgres_said("assertion `left == right` failed"), None);
+    }
 }
