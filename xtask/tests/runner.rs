@@ -583,3 +583,49 @@ fn an_exercise_whose_service_is_missing_says_what_to_start() {
     );
     assert!(doctor.contains("(REDIS_URL in .env)"), "{doctor}");
 }
+
+#[test]
+fn a_service_that_goes_away_during_the_run_is_reported_as_needed() {
+    let course = course("gone");
+    let manifest = course.read("xtask/curriculum.toml").replace(
+        "file = \"02_fail\"",
+        "file = \"02_fail\"\nservices = [\"redis\"]",
+    );
+    course.write("xtask/curriculum.toml", &manifest);
+    // The exercise's test waits until the service is gone, then fails, as a test does whose
+    // database stopped answering.
+    let marker = course.root.join("service-gone");
+    course.write(
+        "stage1-demo/tests/02_fail.rs",
+        &format!(
+            "#[test]\nfn talks_to_the_service() {{\n    let marker = std::path::Path::new({marker:?});\n    \
+             for _ in 0..200 {{\n        if marker.exists() {{ panic!(\"connection refused\"); }}\n        \
+             std::thread::sleep(std::time::Duration::from_millis(50));\n    }}\n}}\n"
+        ),
+    );
+    assert!(course.xtask(&["bless"]).status.success());
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    course.write(".env", &format!("REDIS_URL=redis://127.0.0.1:{port}\n"));
+    let root = course.root.clone();
+    let runner = std::thread::spawn(move || {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["check", "02_fail"])
+            .env("BACKENDLINGS_ROOT", &root)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+            .env_remove("REDIS_URL")
+            .output()
+            .unwrap()
+    });
+    // The runner's probe before the run is the one connection: then the service goes away.
+    let _probe = listener.accept().unwrap();
+    drop(listener);
+    std::fs::write(&marker, "").unwrap();
+
+    let out = runner.join().unwrap();
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert_eq!(line_of(&report, "02_fail"), "- 02_fail needs Redis");
+}
