@@ -147,14 +147,7 @@ fn course(name: &str) -> Course {
 
 impl Course {
     fn xtask_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(args)
-            .current_dir(cwd)
-            .env("BACKENDLINGS_ROOT", &self.root)
-            .env("CARGO_TARGET_DIR", self.root.join("target"))
-            .env_remove("NO_COLOR")
-            .output()
-            .unwrap()
+        runner(&self.root, args).current_dir(cwd).output().unwrap()
     }
 
     fn xtask(&self, args: &[&str]) -> Output {
@@ -163,16 +156,7 @@ impl Course {
 
     /// Runs the runner with services pointed at a closed port, and no Docker engine.
     fn xtask_without_services(&self, args: &[&str]) -> Output {
-        let closed = closed_port();
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(args)
-            .current_dir(&self.root)
-            .env("BACKENDLINGS_ROOT", &self.root)
-            .env("CARGO_TARGET_DIR", self.root.join("target"))
-            .env("DOCKER_HOST", format!("tcp://127.0.0.1:{closed}"))
-            .env_remove("REDIS_URL")
-            .output()
-            .unwrap()
+        without_services(runner(&self.root, args)).output().unwrap()
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -182,6 +166,24 @@ impl Course {
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root.join(rel)).unwrap()
     }
+}
+
+/// The real runner, pointed at the course in `root`, with its own target dir.
+fn runner(root: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.args(args)
+        .current_dir(root)
+        .env("BACKENDLINGS_ROOT", root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+/// No Docker engine to fall back on, and no `REDIS_URL` overriding the course's `.env`.
+fn without_services(mut cmd: Command) -> Command {
+    cmd.env("DOCKER_HOST", format!("tcp://127.0.0.1:{}", closed_port()))
+        .env_remove("REDIS_URL");
+    cmd
 }
 
 /// A port nothing listens on: bound, then released.
@@ -507,11 +509,7 @@ fn watch_checks_again_when_the_exercise_is_saved_and_quits_on_q() {
     use std::time::Duration;
 
     let course = course("watch");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["watch", "02_fail"])
-        .current_dir(&course.root)
-        .env("BACKENDLINGS_ROOT", &course.root)
-        .env("CARGO_TARGET_DIR", course.root.join("target"))
+    let mut child = runner(&course.root, &["watch", "02_fail"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -609,13 +607,8 @@ fn a_service_that_goes_away_during_the_run_is_reported_as_needed() {
     let port = listener.local_addr().unwrap().port();
     course.write(".env", &format!("REDIS_URL=redis://127.0.0.1:{port}\n"));
     let root = course.root.clone();
-    let runner = std::thread::spawn(move || {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["check", "02_fail"])
-            .env("BACKENDLINGS_ROOT", &root)
-            .env("CARGO_TARGET_DIR", root.join("target"))
-            .env("DOCKER_HOST", "tcp://127.0.0.1:1")
-            .env_remove("REDIS_URL")
+    let check = std::thread::spawn(move || {
+        without_services(runner(&root, &["check", "02_fail"]))
             .output()
             .unwrap()
     });
@@ -624,7 +617,7 @@ fn a_service_that_goes_away_during_the_run_is_reported_as_needed() {
     drop(listener);
     std::fs::write(&marker, "").unwrap();
 
-    let out = runner.join().unwrap();
+    let out = check.join().unwrap();
     let report = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert_eq!(line_of(&report, "02_fail"), "- 02_fail needs Redis");
