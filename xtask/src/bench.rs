@@ -1,5 +1,7 @@
 //! `cargo xtask bench [--cold]`: times what a learner waits for, through `cargo xtask`
-//! itself, and prints the figures beside the budgets (README, "Speed").
+//! itself, and prints the figures beside the budgets (README, "Speed"). Each edit → verdict
+//! figure is measured beside plain `cargo test` on the same exercise in the same run, so the
+//! ratio shows what the runner adds.
 //!
 //! A benchmark, not a test: it fails nothing. The exercise files it edits to make a change
 //! are restored byte for byte afterwards, even when a check fails.
@@ -14,7 +16,8 @@ use crate::{CmdResult, Ctx, Error};
 
 const RUNS: usize = 5;
 
-/// The exercises whose edit → verdict loop is timed, with their budgets (DESIGN.md).
+/// The exercises whose edit → verdict loop is timed, with their budgets (README, "Speed").
+/// The first directory exercise of the course is timed too, with the edit in a submodule.
 const EDITS: [(&str, &str, &str); 3] = [
     (
         "status-codes",
@@ -35,7 +38,9 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         .written_stages()
         .map(|s| s.id.as_str())
         .collect();
-    println!("backendlings bench: {RUNS} runs each, median (min–max); budgets from DESIGN.md");
+    println!(
+        "backendlings bench: {RUNS} runs each, median (min–max); budgets from README's \"Speed\""
+    );
     println!(
         "machine: {} cores\n",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -53,12 +58,23 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         "≤ 0.5 s",
     );
 
+    let directory = ctx.manifest.exercises.iter().find(|e| e.directory);
+    let edits = edits
+        .into_iter()
+        .chain(directory.map(|ex| (ex, "a directory exercise", "≤ 3 s")));
     for (ex, what, budget) in edits {
-        let times = edit_and_check(ctx, ex)?;
+        let (runner, plain) = edit_and_check(ctx, ex)?;
         report(
             &format!("edit {} → verdict ({what})", ex.file),
-            &times,
+            &runner,
             budget,
+        );
+        report("  the same with plain `cargo test --test`", &plain, "—");
+        println!(
+            "  {:<56} {:>7.2} ×   (runner adds {:+.2} s)",
+            "ratio runner / plain cargo",
+            median(&runner) / median(&plain),
+            median(&runner) - median(&plain)
         );
     }
 
@@ -150,25 +166,62 @@ fn repeat(mut f: impl FnMut() -> Result<Duration, Error>) -> Result<Vec<Duration
     (0..RUNS).map(|_| f()).collect()
 }
 
-/// Appends a comment to the exercise (a real edit: cargo must rebuild), checks it, restores it.
-fn edit_and_check(ctx: &Ctx, ex: &Exercise) -> Result<Vec<Duration>, Error> {
-    let path: PathBuf = ctx.root.join(ex.paths(ctx.manifest.stage_of(ex)).exercise);
+/// Appends a comment to a file of the exercise (a real edit: cargo must rebuild), checks it
+/// with the runner, edits again and runs plain `cargo test` on it; restores the file. For a
+/// directory exercise, the edited file is a submodule where there is one.
+fn edit_and_check(ctx: &Ctx, ex: &Exercise) -> Result<(Vec<Duration>, Vec<Duration>), Error> {
+    let files = ctx.manifest.files(ex);
+    let edited = files
+        .exercise_files(&ctx.root)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .rfind(|f| *f != files.entry)
+        .unwrap_or(files.entry.clone());
+    let path: PathBuf = ctx.root.join(&edited);
     let original =
         std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let restore = Restore {
         path: &path,
         bytes: &original,
     };
-    let mut times = Vec::new();
+    let package = &ctx.manifest.stage_of(ex).dir;
+    let plain_args = ["test", "-q", "-p", package, "--test", &files.target];
+    let (mut runner, mut plain) = (Vec::new(), Vec::new());
     for i in 0..RUNS {
-        let mut edited = original.clone();
-        edited.extend_from_slice(format!("// bench edit {i}\n").as_bytes());
-        std::fs::write(&path, edited)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        times.push(xtask(ctx, &["check", &ex.file], None)?);
+        for (kind, times) in [("runner", &mut runner), ("plain", &mut plain)] {
+            let mut bytes = original.clone();
+            bytes.extend_from_slice(format!("// bench edit {kind} {i}\n").as_bytes());
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            times.push(if kind == "runner" {
+                xtask(ctx, &["check", &ex.file], None)?
+            } else {
+                timed(ctx, &plain_args)?
+            });
+        }
     }
     drop(restore);
-    Ok(times)
+    Ok((runner, plain))
+}
+
+/// Runs `cargo ARGS` and returns how long it took, whatever its exit code.
+fn timed(ctx: &Ctx, args: &[&str]) -> Result<Duration, Error> {
+    let started = Instant::now();
+    Command::new(cargo())
+        .current_dir(&ctx.root)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    Ok(started.elapsed())
+}
+
+fn median(times: &[Duration]) -> f64 {
+    let mut sorted: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
 }
 
 /// Puts a file's bytes back when dropped, on every path out of the function.

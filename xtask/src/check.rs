@@ -1,4 +1,8 @@
 //! `cargo xtask check [stage | exercise]`: build, run, report, remember.
+//!
+//! [`check`] takes every exercise through the same phases, one record each: its services are
+//! probed, its stage's test targets are built in one cargo call, the built binaries run in
+//! parallel, and what they printed becomes its outcome (and its milestones').
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -7,12 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::compile::{self, BuildRequest, TargetBuild};
+use crate::files::ExerciseFiles;
 use crate::libtest;
 use crate::manifest::{Exercise, Service};
-use crate::outcome::{ExerciseResult, Outcome};
+use crate::outcome::{ExerciseResult, MilestoneResult, Outcome};
 use crate::report;
 use crate::services;
-use crate::state::{self, State};
+use crate::state::{Hasher, Standing};
 use crate::{CmdResult, Ctx, Error};
 
 pub struct Options {
@@ -22,16 +27,16 @@ pub struct Options {
     pub show_progress: bool,
 }
 
-/// `cargo xtask check`: returns the exit code.
 /// What `check` and `watch` work on: the named stage or exercise, else the next exercise.
 /// `None` when no target was named and every exercise has passed.
 pub fn selection<'a>(
     ctx: &'a Ctx,
+    standing: &Standing<'a>,
     target: Option<&str>,
 ) -> Result<Option<Vec<&'a Exercise>>, Error> {
     let exercises = match target {
         Some(name) => ctx.resolve(name)?.exercises(&ctx.manifest),
-        None => match crate::progress::next_exercise(ctx, &State::load(&ctx.root)) {
+        None => match standing.next() {
             Some(ex) => vec![ex],
             None => return Ok(None),
         },
@@ -48,8 +53,10 @@ pub fn selection<'a>(
 pub const ALL_PASSED: &str =
     "Every exercise has passed. `cargo xtask progress` shows the whole course.";
 
+/// `cargo xtask check`: returns the exit code.
 pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
-    let Some(exercises) = selection(ctx, target)? else {
+    let mut standing = Standing::load(&ctx.root, &ctx.manifest);
+    let Some(exercises) = selection(ctx, &standing, target)? else {
         println!("{ALL_PASSED}");
         return Ok(0);
     };
@@ -61,11 +68,14 @@ pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
             show_progress: !json,
         },
     )?;
-    remember(ctx, &results)?;
+    remember(ctx, &mut standing, &results)?;
     if json {
         println!("{}", report::json(ctx, &exercises, &results));
     } else {
-        print!("{}", report::check_report(ctx, &exercises, &results));
+        print!(
+            "{}",
+            report::check_report(ctx, &standing, &exercises, &results)
+        );
     }
     Ok(if results.iter().all(ExerciseResult::is_passed) {
         0
@@ -74,13 +84,32 @@ pub fn run(ctx: &Ctx, target: Option<&str>, json: bool) -> CmdResult {
     })
 }
 
-/// Stores results in the learner's state, for `progress` and the first screen.
-pub fn remember(ctx: &Ctx, results: &[ExerciseResult]) -> Result<(), String> {
-    let mut state = State::load(&ctx.root);
+/// Stores results in the learner's state, for `progress` and the first screen, and in
+/// `standing`, so that what is next is computed from them.
+pub fn remember(
+    ctx: &Ctx,
+    standing: &mut Standing,
+    results: &[ExerciseResult],
+) -> Result<(), String> {
     for result in results {
-        state.results.insert(result.id.clone(), result.clone());
+        standing
+            .state
+            .results
+            .insert(result.id.clone(), result.clone());
     }
-    state.save(&ctx.root)
+    standing.state.save(&ctx.root)
+}
+
+/// One exercise on its way through the phases.
+struct Item<'a> {
+    ex: &'a Exercise,
+    files: ExerciseFiles,
+    services: Vec<Service>,
+    /// The built test binary, until it has run.
+    exe: Option<PathBuf>,
+    outcome: Option<Outcome>,
+    milestones: Vec<MilestoneResult>,
+    test_ms: u64,
 }
 
 /// Checks exercises (of any stages), in the given order.
@@ -89,159 +118,262 @@ pub fn check(
     exercises: &[&Exercise],
     opts: &Options,
 ) -> Result<Vec<ExerciseResult>, String> {
-    // Probe each service once; an unreachable one marks its exercises instead of failing them.
-    let mut probes: BTreeMap<Service, bool> = BTreeMap::new();
-    for ex in exercises {
-        for service in ctx.manifest.services_of(ex) {
-            probes
-                .entry(service)
-                .or_insert_with(|| services::probe(&ctx.root, service).reachable);
+    let mut items: Vec<Item> = exercises
+        .iter()
+        .map(|ex| Item {
+            ex,
+            files: ctx.manifest.files(ex),
+            services: ctx.manifest.services_of(ex),
+            exe: None,
+            outcome: None,
+            milestones: Vec::new(),
+            test_ms: 0,
+        })
+        .collect();
+    let probes = Probes::of(ctx, &items);
+    build(ctx, &mut items, &probes, opts)?;
+    // Hash after building: the build may write Cargo.lock, which the hash covers.
+    let hasher = Hasher::new(&ctx.root);
+    let hashes: Vec<String> = items
+        .iter()
+        .map(|item| hasher.exercise(&ctx.manifest, item.ex))
+        .collect();
+    run_tests(ctx, &mut items);
+    probes.recheck(ctx, &mut items);
+    Ok(items
+        .into_iter()
+        .zip(hashes)
+        .map(|(item, hash)| ExerciseResult {
+            id: item.ex.id.clone(),
+            tampered: ctx.checksums.tampered(&ctx.root, &item.files.test),
+            outcome: item.outcome.expect("every exercise got an outcome"),
+            hash,
+            test_ms: item.test_ms,
+            milestones: item.milestones,
+        })
+        .collect())
+}
+
+/// Which services answer: each one probed once. An unreachable one marks its exercises
+/// "needs …" instead of failing them.
+struct Probes {
+    up: BTreeMap<Service, bool>,
+    /// A missing service will come from a container, where a Docker engine answers: testkit
+    /// then starts one (its `containers` feature, built only when needed).
+    containers: bool,
+}
+
+impl Probes {
+    fn of(ctx: &Ctx, items: &[Item]) -> Probes {
+        let mut up: BTreeMap<Service, bool> = BTreeMap::new();
+        for service in items.iter().flat_map(|i| &i.services) {
+            up.entry(*service)
+                .or_insert_with(|| services::probe(&ctx.root, *service).reachable);
         }
+        let containers = up.values().any(|up| !up) && services::docker_engine_answers();
+        if containers {
+            up.values_mut().for_each(|up| *up = true);
+        }
+        Probes { up, containers }
     }
 
-    // A missing service can still come from a container, where a Docker engine answers:
-    // testkit then starts one (its `containers` feature, built only when needed).
-    let containers = probes.values().any(|up| !up) && services::docker_engine_answers();
-    if containers {
-        probes.values_mut().for_each(|up| *up = true);
+    fn missing(&self, services: &[Service]) -> Vec<Service> {
+        services
+            .iter()
+            .filter(|s| !self.up.get(s).copied().unwrap_or(false))
+            .copied()
+            .collect()
     }
+
+    /// A service that went away during the run (a database stopped mid-run) fails tests
+    /// for reasons that are not the learner's: say what is missing instead.
+    fn recheck(&self, ctx: &Ctx, items: &mut [Item]) {
+        if self.containers {
+            return;
+        }
+        let mut gone: BTreeMap<Service, bool> = BTreeMap::new();
+        for item in items {
+            let ran_and_failed = matches!(
+                item.outcome,
+                Some(Outcome::Failing { .. } | Outcome::TimedOut { .. } | Outcome::Crashed { .. })
+            );
+            if !ran_and_failed {
+                continue;
+            }
+            let missing: Vec<Service> = item
+                .services
+                .iter()
+                .copied()
+                .filter(|s| {
+                    *gone
+                        .entry(*s)
+                        .or_insert_with(|| !services::probe(&ctx.root, *s).reachable)
+                })
+                .collect();
+            if !missing.is_empty() {
+                item.outcome = Some(Outcome::NeedsService { services: missing });
+                item.milestones.clear();
+            }
+        }
+    }
+}
+
+/// Builds each stage's selected test targets in one cargo call; an exercise that does not
+/// compile, or whose services are missing, gets its outcome here.
+fn build(ctx: &Ctx, items: &mut [Item], probes: &Probes, opts: &Options) -> Result<(), String> {
     let mut features: Vec<&str> = Vec::new();
     if opts.solution {
         features.push("solution");
     }
-    if containers {
+    if probes.containers {
         features.push("testkit/containers");
     }
-
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; exercises.len()];
-    let mut jobs: Vec<Job> = Vec::new();
-
-    let mut stages: Vec<&str> = exercises.iter().map(|e| e.stage.as_str()).collect();
+    let mut stages: Vec<&str> = items.iter().map(|i| i.ex.stage.as_str()).collect();
     stages.dedup();
     for stage_id in stages {
         let stage = ctx
             .manifest
             .stage(stage_id)
             .expect("exercise of a known stage");
-        let indices: Vec<usize> = (0..exercises.len())
-            .filter(|i| exercises[*i].stage == stage.id)
-            .collect();
         let report = compile::build_tests(&BuildRequest {
             root: &ctx.root,
             package: &stage.dir,
-            targets: indices
+            targets: items
                 .iter()
-                .map(|i| exercises[*i].file.as_str())
+                .filter(|i| i.ex.stage == stage.id)
+                .map(|i| i.files.target.as_str())
                 .collect(),
             features: features.clone(),
             color: ctx.style.color,
             show_progress: opts.show_progress,
         })?;
-        for i in indices {
-            let ex = exercises[i];
-            outcomes[i] = match report.targets.get(&ex.file) {
-                Some(TargetBuild::Failed(diagnostics)) => Some(Outcome::CompileError {
-                    diagnostics: diagnostics.clone(),
-                }),
+        for item in items.iter_mut().filter(|i| i.ex.stage == stage.id) {
+            match report.targets.get(&item.files.target) {
+                Some(TargetBuild::Failed(diagnostics)) => {
+                    item.outcome = Some(Outcome::CompileError {
+                        diagnostics: diagnostics.clone(),
+                    });
+                }
                 Some(TargetBuild::Built(exe)) => {
-                    let missing: Vec<Service> = ctx
-                        .manifest
-                        .services_of(ex)
-                        .into_iter()
-                        .filter(|s| !probes[s])
-                        .collect();
+                    let missing = probes.missing(&item.services);
                     if missing.is_empty() {
-                        jobs.push(Job {
-                            index: i,
-                            exe: exe.clone(),
-                            cwd: ctx.root.join(&stage.dir),
-                            timeout: Duration::from_secs(ex.timeout),
-                        });
-                        None
+                        item.exe = Some(exe.clone());
                     } else {
-                        Some(Outcome::NeedsService { services: missing })
+                        item.outcome = Some(Outcome::NeedsService { services: missing });
                     }
                 }
-                None => Some(Outcome::BuildFailed {
-                    message: build_failure_message(&report, &stage.dir),
-                }),
-            };
+                None => {
+                    item.outcome = Some(Outcome::BuildFailed {
+                        message: build_failure_message(&report, &stage.dir),
+                    });
+                }
+            }
         }
     }
-
-    // Hash after building: the build may write Cargo.lock, which the hash covers.
-    let hashes: Vec<String> = exercises
-        .iter()
-        .map(|ex| state::exercise_hash(&ctx.root, ctx.manifest.stage_of(ex), ex))
-        .collect();
-
-    let mut test_ms = vec![0u64; exercises.len()];
-    for (index, mut run) in run_all(ctx, jobs) {
-        test_ms[index] = run.elapsed.as_millis() as u64;
-        let ex = exercises[index];
-        sort_by_source_order(
-            &mut run.outcome,
-            &ctx.root.join(ex.paths(ctx.manifest.stage_of(ex)).test),
-        );
-        outcomes[index] = Some(run.outcome);
-    }
-
-    // A service that went away during the run (a database stopped mid-run) fails tests for
-    // reasons that are not the learner's: say what is missing instead.
-    let mut gone: BTreeMap<Service, bool> = BTreeMap::new();
-    for (i, outcome) in outcomes.iter_mut().enumerate() {
-        let ran_and_failed = matches!(
-            outcome,
-            Some(Outcome::Failing { .. } | Outcome::TimedOut { .. } | Outcome::Crashed { .. })
-        );
-        if containers || !ran_and_failed {
-            continue;
-        }
-        let missing: Vec<Service> = ctx
-            .manifest
-            .services_of(exercises[i])
-            .into_iter()
-            .filter(|s| {
-                *gone
-                    .entry(*s)
-                    .or_insert_with(|| !services::probe(&ctx.root, *s).reachable)
-            })
-            .collect();
-        if !missing.is_empty() {
-            *outcome = Some(Outcome::NeedsService { services: missing });
-        }
-    }
-
-    Ok(exercises
-        .iter()
-        .zip(outcomes)
-        .zip(hashes)
-        .enumerate()
-        .map(|(i, ((ex, outcome), hash))| ExerciseResult {
-            id: ex.id.clone(),
-            outcome: outcome.expect("every exercise got an outcome"),
-            tampered: !ctx
-                .checksums
-                .matches(&ctx.root, &ex.paths(ctx.manifest.stage_of(ex)).test),
-            hash,
-            test_ms: test_ms[i],
-        })
-        .collect())
+    Ok(())
 }
 
-/// libtest reports failures by name; tests are written easiest first, so show them in the
-/// order of the test file: the first failure shown is the one to fix first.
-fn sort_by_source_order(outcome: &mut Outcome, test_file: &std::path::Path) {
-    let (Outcome::Failing { failures, .. } | Outcome::TimedOut { failures, .. }) = outcome else {
-        return;
-    };
-    let Ok(source) = std::fs::read_to_string(test_file) else {
-        return;
-    };
-    failures.sort_by_key(|f| {
-        let name = f.test.rsplit("::").next().unwrap_or(&f.test);
-        source.find(&format!("fn {name}(")).unwrap_or(usize::MAX)
+/// Runs the built test binaries, as many at once as there are cores, and reads each one's
+/// outcome, and its milestones'.
+fn run_tests(ctx: &Ctx, items: &mut [Item]) {
+    let jobs: Vec<(usize, PathBuf, PathBuf, Duration)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let exe = item.exe.clone()?;
+            let cwd = ctx.root.join(&ctx.manifest.stage_of(item.ex).dir);
+            Some((i, exe, cwd, Duration::from_secs(item.ex.timeout)))
+        })
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let n = next.fetch_add(1, Ordering::SeqCst);
+                    let Some((i, exe, cwd, timeout)) = jobs.get(n) else {
+                        break;
+                    };
+                    let run = libtest::run(exe, cwd, &ctx.root, *timeout);
+                    done.lock()
+                        .expect("no worker panics holding the lock")
+                        .push((*i, run));
+                }
+            });
+        }
     });
+    for (i, run) in done.into_inner().expect("workers finished") {
+        let item = &mut items[i];
+        let sources = TestSources::read(ctx, item);
+        let mut outcome = run.outcome("");
+        sources.sort(&mut outcome);
+        item.milestones = item
+            .ex
+            .milestones
+            .iter()
+            .map(|m| {
+                let (passed, total) = run.outcome(&format!("{}::", m.module())).counts();
+                MilestoneResult {
+                    title: m.title.clone(),
+                    passed,
+                    total,
+                }
+            })
+            .collect();
+        item.test_ms = run.elapsed.as_millis() as u64;
+        item.exe = None;
+        item.outcome = Some(outcome);
+    }
+}
+
+/// The exercise's test sources, in the order a learner meets them: the milestones in order,
+/// each file top to bottom.
+struct TestSources {
+    /// The module prefix (`users::`, or `""` for a single test file) and its source.
+    parts: Vec<(String, String)>,
+}
+
+impl TestSources {
+    fn read(ctx: &Ctx, item: &Item) -> TestSources {
+        let read = |rel: PathBuf| std::fs::read_to_string(ctx.root.join(rel)).unwrap_or_default();
+        let parts = if item.ex.milestones.is_empty() {
+            vec![(String::new(), read(item.files.test_entry.clone()))]
+        } else {
+            item.ex
+                .milestones
+                .iter()
+                .map(|m| {
+                    (
+                        format!("{}::", m.module()),
+                        read(item.files.milestone_file(m)),
+                    )
+                })
+                .collect()
+        };
+        TestSources { parts }
+    }
+
+    /// libtest reports failures by name; tests are written easiest first, so show them in
+    /// the order of the sources: the first failure shown is the one to fix first.
+    fn sort(&self, outcome: &mut Outcome) {
+        let (Outcome::Failing { failures, .. } | Outcome::TimedOut { failures, .. }) = outcome
+        else {
+            return;
+        };
+        failures.sort_by_key(|f| {
+            let name = f.test.rsplit("::").next().unwrap_or(&f.test);
+            self.parts
+                .iter()
+                .enumerate()
+                .filter(|(_, (prefix, _))| f.test.starts_with(prefix.as_str()))
+                .find_map(|(i, (_, source))| Some((i, source.find(&format!("fn {name}("))?)))
+                .unwrap_or((usize::MAX, usize::MAX))
+        });
+    }
 }
 
 fn build_failure_message(report: &compile::BuildReport, stage_dir: &str) -> String {
@@ -263,35 +395,4 @@ fn build_failure_message(report: &compile::BuildReport, stage_dir: &str) -> Stri
     "cargo built no test binary for this exercise and said nothing about why; \
      run `cargo test -p <stage> --no-run` to see cargo's own output"
         .replace("<stage>", stage_dir)
-}
-
-struct Job {
-    index: usize,
-    exe: PathBuf,
-    cwd: PathBuf,
-    timeout: Duration,
-}
-
-/// Runs the test binaries, as many at once as there are cores.
-fn run_all(ctx: &Ctx, jobs: Vec<Job>) -> Vec<(usize, libtest::Run)> {
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let done = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = jobs.get(i) else { break };
-                    let run = libtest::run(&job.exe, &job.cwd, &ctx.root, job.timeout);
-                    done.lock()
-                        .expect("no worker panics holding the lock")
-                        .push((job.index, run));
-                }
-            });
-        }
-    });
-    done.into_inner().expect("workers finished")
 }

@@ -58,6 +58,10 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
     let mut cmd = Command::new(cargo());
     cmd.current_dir(req.root)
         .args(["build", "--keep-going", "-p", req.package])
+        // A stage's default features turn on its runnable apps (`cargo run --bin blog`);
+        // tests never need those binaries, and a half-written app must not cost a check the
+        // time to build it.
+        .arg("--no-default-features")
         .arg(format!("--message-format={format}"));
     if !req.features.is_empty() {
         cmd.args(["--features", &req.features.join(",")]);
@@ -224,9 +228,26 @@ fn apply_message(report: &mut BuildReport, line: &str, root: &Path) {
     }
 }
 
-/// The test crate reaches the learner's file as `tests/../exercises/…`: show the plain path.
+/// The test crate reaches the learner's files through `#[path]`, as
+/// `tests/../exercises/a.rs` or `tests/02_blog/../../exercises/02_blog/users.rs`: fold each
+/// `name/../` away so that the compiler's message shows the path the learner opens.
 fn fold_module_paths(rendered: &str) -> String {
-    rendered.replace("/tests/../exercises/", "/exercises/")
+    let mut text = rendered.to_string();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("/../") {
+        let at = from + found;
+        let start = text[..at]
+            .rfind(|c: char| c == '/' || c.is_whitespace() || c == '(' || c == '`')
+            .map_or(0, |i| i + 1);
+        let component = &text[start..at];
+        if component.is_empty() || component == ".." || component == "." {
+            from = at + 1;
+            continue;
+        }
+        text.replace_range(start..at + 4, "");
+        from = start.saturating_sub(1);
+    }
+    text
 }
 
 /// Paths as a learner can open them: relative to the workspace, `tests/../` folded away.
@@ -285,6 +306,20 @@ mod tests {
             }]))
         );
         assert_eq!(report.library_errors.len(), 1);
+    }
+
+    #[test]
+    fn module_paths_in_rendered_errors_are_folded() {
+        assert_eq!(
+            fold_module_paths(" --> stage1-x/tests/../exercises/01_a.rs:3:1\n"),
+            " --> stage1-x/exercises/01_a.rs:3:1\n"
+        );
+        assert_eq!(
+            fold_module_paths(
+                " --> stage6-x/tests/02_blog/../../exercises/02_blog/users.rs:7:5 and ../../up"
+            ),
+            " --> stage6-x/exercises/02_blog/users.rs:7:5 and ../../up"
+        );
     }
 
     #[test]

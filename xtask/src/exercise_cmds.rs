@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::state::{self, Known, State};
+use crate::files::ExerciseFiles;
+use crate::state::{Standing, State};
 use crate::{CmdResult, Ctx, Error};
 
 /// `cargo xtask hint EXERCISE`: one more hint each time, then all of them.
@@ -59,80 +60,160 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// `cargo xtask solution EXERCISE [--force]`.
+/// `cargo xtask solution EXERCISE [--force]`: the reference's files, in full when they are
+/// short enough to read in a terminal, else their paths and sizes.
 pub fn solution(ctx: &Ctx, name: &str, force: bool) -> CmdResult {
     let ex = ctx.resolve_exercise(name)?;
-    let stage = ctx.manifest.stage_of(ex);
-    let state = State::load(&ctx.root);
-    let hash = state::exercise_hash(&ctx.root, stage, ex);
-    let passed = matches!(state.known(&ex.id, &hash), Known::Fresh(r) if r.is_passed());
-    if !passed && !force {
+    let standing = Standing::load(&ctx.root, &ctx.manifest);
+    if !standing.passed(ex) && !force {
         return Err(Error::Failed(format!(
             "{} has not passed yet (as it stands now): the solution waits until it does. \
              `cargo xtask check {}` checks it, `cargo xtask hint {}` helps; `--force` shows it anyway",
             ex.file, ex.file, ex.file
         )));
     }
-    let path = ex.paths(stage).solution;
-    let text = std::fs::read_to_string(ctx.root.join(&path))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    println!(
-        "{}",
-        ctx.style
-            .bold(&format!("// The reference solution: {}", path.display()))
-    );
-    print!("{text}");
+    let files = ctx.manifest.files(ex);
+    let mut texts = Vec::new();
+    for rel in files.solution_files(&ctx.root) {
+        let text = std::fs::read_to_string(ctx.root.join(&rel))
+            .map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
+        texts.push((rel, text));
+    }
+    print!("{}", render_solution(ctx.style, &files.solution, &texts));
     Ok(0)
 }
 
-/// `cargo xtask reset EXERCISE`: back up the learner's file, then restore the starter.
+/// More lines than this are listed, not printed: an app is read in an editor.
+const PRINTED_LINES: usize = 400;
+
+fn render_solution(s: crate::term::Style, root: &Path, texts: &[(PathBuf, String)]) -> String {
+    let lines: usize = texts.iter().map(|(_, t)| t.lines().count()).sum();
+    let mut out = String::new();
+    if lines > PRINTED_LINES {
+        out.push_str(&format!(
+            "{}\n",
+            s.bold(&format!(
+                "The reference solution is {} files, {lines} lines; open them in your editor:",
+                texts.len()
+            ))
+        ));
+        for (rel, text) in texts {
+            out.push_str(&format!(
+                "  {}  ({} lines)\n",
+                rel.display(),
+                text.lines().count()
+            ));
+        }
+        return out;
+    }
+    for (rel, text) in texts {
+        let title = if rel == root {
+            format!("// The reference solution: {}", rel.display())
+        } else {
+            format!("// The reference solution, {}", rel.display())
+        };
+        out.push_str(&format!("{}\n{text}", s.bold(&title)));
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `cargo xtask reset EXERCISE`: back up the learner's files, then restore the starter. A
+/// directory exercise is restored whole: files the learner added go (into the backup too).
 pub fn reset(ctx: &Ctx, name: &str) -> CmdResult {
     let ex = ctx.resolve_exercise(name)?;
-    let rel = ex.paths(ctx.manifest.stage_of(ex)).exercise;
-    let path = ctx.root.join(&rel);
-    let Some(want) = ctx.checksums.entries.get(&rel) else {
+    let files = ctx.manifest.files(ex);
+    let shown = files.exercise.display();
+    let starters: Vec<(&PathBuf, &String)> = ctx
+        .checksums
+        .entries
+        .iter()
+        .filter(|(rel, _)| files.owns(rel))
+        .collect();
+    if starters.is_empty() {
         return Err(Error::Failed(format!(
-            "the course has no record of the starter of {} (xtask/checksums.txt); nothing was changed",
-            rel.display()
+            "the course has no record of the starter of {shown} (xtask/checksums.txt); nothing was changed"
         )));
-    };
-    let current = std::fs::read(&path).ok();
-    if crate::hash::of_file(&path) == *want {
-        println!("{} is already the starter; nothing to do.", rel.display());
+    }
+    let current: Vec<PathBuf> = files
+        .exercise_files(&ctx.root)
+        .into_iter()
+        .filter(|rel| ctx.root.join(rel).is_file())
+        .collect();
+    let is_starter = current.len() == starters.len()
+        && starters
+            .iter()
+            .all(|(rel, want)| crate::hash::of_file(&ctx.root.join(rel)) == **want);
+    if is_starter {
+        println!("{shown} is already the starter; nothing to do.");
         return Ok(0);
     }
-    let starter = starter_from_git(&ctx.root, &rel, want).ok_or_else(|| {
-        format!(
-            "cannot find the course's starter for {} in git's history; nothing was changed. \
-             If you downloaded the course without git, download it again and copy that one file over",
-            rel.display()
-        )
-    })?;
-    if let Some(current) = current {
-        let backup = backup_path(&ctx.root, &rel);
-        std::fs::create_dir_all(backup.parent().expect("has a parent"))
-            .and_then(|()| std::fs::write(&backup, current))
+    let mut restored = Vec::new();
+    for (rel, want) in &starters {
+        let bytes = starter_from_git(&ctx.root, rel, want).ok_or_else(|| {
+            format!(
+                "cannot find the course's starter for {} in git's history; nothing was changed. \
+                 If you downloaded the course without git, download it again and copy {shown} over",
+                rel.display()
+            )
+        })?;
+        restored.push((*rel, bytes));
+    }
+    if !current.is_empty() {
+        let backup = backup(&ctx.root, &files, &current)?;
+        let saved = backup.strip_prefix(&ctx.root).unwrap_or(&backup);
+        println!("Your version is saved as {}", saved.display());
+        let bring_back = if ex.directory {
+            format!("cp -r {}/. {shown}/", saved.display())
+        } else {
+            format!("cp {} {shown}", saved.display())
+        };
+        println!("To bring it back: `{bring_back}`");
+    }
+    for rel in &current {
+        if !starters.iter().any(|(r, _)| *r == rel) {
+            std::fs::remove_file(ctx.root.join(rel))
+                .map_err(|e| format!("cannot remove {}: {e}", rel.display()))?;
+        }
+    }
+    for (rel, bytes) in restored {
+        let path = ctx.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has a parent"))
+            .and_then(|()| std::fs::write(&path, bytes))
+            .map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
+    }
+    println!(
+        "{shown} is the starter again. `cargo xtask check {}` to begin.",
+        ex.file
+    );
+    Ok(0)
+}
+
+/// Copies the learner's files to `.backups/<stage>/`: `<file>.<unix seconds>.rs` for a file,
+/// a directory `<file>.<unix seconds>/` for a directory exercise. Outside the crates, ignored
+/// by git, never overwritten.
+fn backup(root: &Path, files: &ExerciseFiles, current: &[PathBuf]) -> Result<PathBuf, String> {
+    let target = backup_path(root, &files.exercise);
+    for rel in current {
+        let to = match rel.strip_prefix(&files.exercise) {
+            Ok(inner) if !inner.as_os_str().is_empty() => target.join(inner),
+            _ => target.clone(),
+        };
+        std::fs::create_dir_all(to.parent().expect("has a parent"))
+            .and_then(|()| std::fs::copy(root.join(rel), &to).map(|_| ()))
             .map_err(|e| {
                 format!(
                     "cannot back up {} ({e}); nothing was changed",
                     rel.display()
                 )
             })?;
-        println!(
-            "Your version is saved as {}",
-            backup.strip_prefix(&ctx.root).unwrap_or(&backup).display()
-        );
     }
-    std::fs::write(&path, starter).map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
-    println!(
-        "{} is the starter again. `cargo xtask check {}` to begin.",
-        rel.display(),
-        ex.file
-    );
-    Ok(0)
+    Ok(target)
 }
 
-/// `.backups/<stage>/<file>.<unix seconds>.rs`: outside the crates, ignored by git.
+/// `.backups/<stage>/<name>.<unix seconds>[-n][.rs]`, a path that does not exist yet.
 fn backup_path(root: &Path, rel: &Path) -> PathBuf {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -141,21 +222,21 @@ fn backup_path(root: &Path, rel: &Path) -> PathBuf {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("exercise");
+    let extension = rel
+        .extension()
+        .and_then(|s| s.to_str())
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default();
     let stage = rel
         .iter()
         .next()
         .and_then(|s| s.to_str())
         .unwrap_or("stage");
-    let mut path = root
-        .join(".backups")
-        .join(stage)
-        .join(format!("{stem}.{secs}.rs"));
+    let dir = root.join(".backups").join(stage);
+    let mut path = dir.join(format!("{stem}.{secs}{extension}"));
     let mut n = 1;
     while path.exists() {
-        path = root
-            .join(".backups")
-            .join(stage)
-            .join(format!("{stem}.{secs}-{n}.rs"));
+        path = dir.join(format!("{stem}.{secs}-{n}{extension}"));
         n += 1;
     }
     path

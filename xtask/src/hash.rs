@@ -101,6 +101,17 @@ impl Checksums {
         out
     }
 
+    /// Whether the tests at `test` (a file, or a directory of them) differ from the course's
+    /// version: a recorded file changed or missing, or no record at all.
+    pub fn tampered(&self, root: &Path, test: &Path) -> bool {
+        let mut recorded = self
+            .entries
+            .keys()
+            .filter(|rel| *rel == test || rel.starts_with(test))
+            .peekable();
+        recorded.peek().is_none() || recorded.any(|rel| !self.matches(root, rel))
+    }
+
     /// Whether the file at `rel` (relative to `root`) is the course's version.
     pub fn matches(&self, root: &Path, rel: &Path) -> bool {
         self.entries

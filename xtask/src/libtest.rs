@@ -23,8 +23,16 @@ pub struct Parsed {
     pub finished: bool,
 }
 
+/// One run of a test binary, as it happened: what it printed and how it ended.
 pub struct Run {
-    pub outcome: Outcome,
+    pub parsed: Parsed,
+    /// Killed after the timeout.
+    pub timed_out: Option<Duration>,
+    /// The names the binary lists, read only when the run did not finish (to name the tests
+    /// that never reported).
+    pub listed: Vec<String>,
+    /// How the process ended and the end of its stderr, when it did not finish.
+    pub crash: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -43,11 +51,10 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
         Ok(child) => child,
         Err(e) => {
             return Run {
-                outcome: Outcome::Crashed {
-                    passed: 0,
-                    total: 0,
-                    message: format!("cannot start {}: {e}", exe.display()),
-                },
+                parsed: Parsed::default(),
+                timed_out: None,
+                listed: Vec::new(),
+                crash: Some(format!("cannot start {}: {e}", exe.display())),
                 elapsed: started.elapsed(),
             };
         }
@@ -55,12 +62,12 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
     let stdout = read_in_background(child.stdout.take().expect("piped"));
     let stderr = read_in_background(child.stderr.take().expect("piped"));
 
-    let mut timed_out = false;
+    let mut timed_out = None;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if started.elapsed() >= timeout => {
-                timed_out = true;
+                timed_out = Some(timeout);
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;
@@ -73,52 +80,80 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let parsed = parse(&stdout, root);
-
-    let passed = parsed
-        .results
-        .iter()
-        .filter(|(_, s)| *s == TestStatus::Ok)
-        .count();
-    let outcome = if timed_out || !parsed.finished {
-        let listed = list(exe, cwd);
-        let total = listed.len().max(parsed.results.len());
-        let hung: Vec<String> = listed
-            .into_iter()
-            .filter(|name| !parsed.results.iter().any(|(n, _)| n == name))
-            .collect();
-        if timed_out {
-            Outcome::TimedOut {
-                seconds: timeout.as_secs(),
-                passed,
-                total,
-                hung,
-                failures: parsed.failures,
-            }
+    let unfinished = timed_out.is_some() || !parsed.finished;
+    Run {
+        listed: if unfinished {
+            list(exe, cwd)
         } else {
-            let code = status
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "no exit status".into());
-            Outcome::Crashed {
-                passed,
-                total,
-                message: format!("{code}\n{}", tail(&stderr, 15)),
-            }
+            Vec::new()
+        },
+        crash: (unfinished && timed_out.is_none()).then(|| {
+            let code = status.map_or_else(|| "no exit status".into(), |s| s.to_string());
+            format!("{code}\n{}", tail(&stderr, 15))
+        }),
+        parsed,
+        timed_out,
+        elapsed,
+    }
+}
+
+impl Run {
+    /// The outcome of the tests whose names start with `prefix` (`""`: all of them).
+    pub fn outcome(&self, prefix: &str) -> Outcome {
+        let mine = |name: &str| name.starts_with(prefix);
+        let results: Vec<&(String, TestStatus)> = self
+            .parsed
+            .results
+            .iter()
+            .filter(|(name, _)| mine(name))
+            .collect();
+        let failures: Vec<Failure> = self
+            .parsed
+            .failures
+            .iter()
+            .filter(|f| mine(&f.test))
+            .cloned()
+            .collect();
+        let passed = results.iter().filter(|(_, s)| *s == TestStatus::Ok).count();
+        if self.timed_out.is_some() || self.crash.is_some() {
+            let listed: Vec<&String> = self.listed.iter().filter(|n| mine(n)).collect();
+            let total = listed.len().max(results.len());
+            let hung: Vec<String> = listed
+                .into_iter()
+                .filter(|name| !results.iter().any(|(n, _)| n == *name))
+                .cloned()
+                .collect();
+            return match (self.timed_out, &self.crash) {
+                (Some(timeout), _) => Outcome::TimedOut {
+                    seconds: timeout.as_secs(),
+                    passed,
+                    total,
+                    hung,
+                    failures,
+                },
+                (None, crash) => Outcome::Crashed {
+                    passed,
+                    total,
+                    message: crash.clone().unwrap_or_default(),
+                },
+            };
         }
-    } else if parsed.results.is_empty() {
-        Outcome::Failing {
-            passed: 0,
-            total: 0,
-            failures: vec![Failure {
-                test: "(none)".into(),
-                message: "the test file defines no tests".into(),
-                location: None,
-            }],
+        if results.is_empty() {
+            return Outcome::Failing {
+                passed: 0,
+                total: 0,
+                failures: vec![Failure {
+                    test: "(none)".into(),
+                    message: "the test file defines no tests".into(),
+                    location: None,
+                }],
+            };
         }
-    } else if passed == parsed.results.len() {
-        Outcome::Passed { tests: passed }
-    } else {
-        let mut failures = parsed.failures;
-        for (name, status) in &parsed.results {
+        if passed == results.len() {
+            return Outcome::Passed { tests: passed };
+        }
+        let mut failures = failures;
+        for (name, status) in &results {
             if *status == TestStatus::Ignored {
                 failures.push(Failure {
                     test: name.clone(),
@@ -130,11 +165,10 @@ pub fn run(exe: &Path, cwd: &Path, root: &Path, timeout: Duration) -> Run {
         }
         Outcome::Failing {
             passed,
-            total: parsed.results.len(),
+            total: results.len(),
             failures,
         }
-    };
-    Run { outcome, elapsed }
+    }
 }
 
 fn read_in_background(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
@@ -325,6 +359,63 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                     location: Some("stage1-x/tests/01_a.rs:12:5".into()),
                 },
             ]
+        );
+    }
+
+    fn finished(stdout: &str) -> Run {
+        Run {
+            parsed: parse(stdout, Path::new("/ws")),
+            timed_out: None,
+            listed: Vec::new(),
+            crash: None,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_outcome_of_a_prefix_counts_only_its_tests() {
+        let run = finished(
+            "test users::registers ... ok\ntest users::logs_in ... FAILED\ntest articles::lists ... ok\n\n\
+             failures:\n\n---- users::logs_in stdout ----\nboom\n\nfailures:\n    users::logs_in\n\n\
+             test result: FAILED. 2 passed; 1 failed\n",
+        );
+        assert_eq!(run.outcome("articles::"), Outcome::Passed { tests: 1 });
+        assert_eq!(
+            run.outcome("users::"),
+            Outcome::Failing {
+                passed: 1,
+                total: 2,
+                failures: vec![Failure {
+                    test: "users::logs_in".into(),
+                    message: "boom".into(),
+                    location: None,
+                }],
+            }
+        );
+        assert!(matches!(
+            run.outcome(""),
+            Outcome::Failing {
+                passed: 2,
+                total: 3,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_timed_out_run_names_the_tests_that_never_reported() {
+        let mut run = finished("test users::registers ... ok\n");
+        run.timed_out = Some(Duration::from_secs(2));
+        run.listed = vec!["users::registers".into(), "articles::hangs".into()];
+        assert_eq!(
+            run.outcome("articles::"),
+            Outcome::TimedOut {
+                seconds: 2,
+                passed: 0,
+                total: 1,
+                hung: vec!["articles::hangs".into()],
+                failures: vec![],
+            }
         );
     }
 

@@ -7,6 +7,7 @@ mod cli;
 mod compile;
 mod doctor;
 mod exercise_cmds;
+mod files;
 mod hash;
 mod libtest;
 mod manifest;

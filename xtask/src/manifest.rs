@@ -57,6 +57,37 @@ pub struct Exercise {
     #[serde(default = "default_timeout")]
     pub timeout: u64,
     pub hints: Vec<String>,
+    /// The exercise is a directory, `exercises/<file>/`, whose root module is `mod.rs`
+    /// (submodules and any other files live beside it), rather than `exercises/<file>.rs`.
+    #[serde(default)]
+    pub directory: bool,
+    /// The test is a directory, `tests/<file>/main.rs`, with one module a milestone, in
+    /// order. Empty: one test file, `tests/<file>.rs`.
+    #[serde(default, rename = "milestone")]
+    pub milestones: Vec<Milestone>,
+    /// A binary of the stage crate that runs this exercise as an app
+    /// (`cargo run -p <stage> --bin <bin>`).
+    pub bin: Option<String>,
+}
+
+/// One step of a larger exercise: a test module of its own, with a title.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// The test file in the exercise's test directory, without `.rs`: `01_users`.
+    pub file: String,
+    pub title: String,
+}
+
+impl Milestone {
+    /// The module that `main.rs` declares for the file (`01_users` → `users`), which is
+    /// also the prefix of its tests' names (`users::registers_a_user`): a module name cannot
+    /// start with a digit.
+    pub fn module(&self) -> &str {
+        self.file
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches('_')
+    }
 }
 
 fn default_timeout() -> u64 {
@@ -144,6 +175,16 @@ impl Manifest {
                     ex.id
                 ));
             }
+            let mut modules = std::collections::HashSet::new();
+            for milestone in &ex.milestones {
+                if milestone.module().is_empty() || !modules.insert(milestone.module()) {
+                    return Err(format!(
+                        "exercise `{}` has milestone file `{}`, whose module name is empty or taken: \
+                         name milestone files `NN_topic` with a topic of their own",
+                        ex.id, milestone.file
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -171,6 +212,11 @@ impl Manifest {
         ex.step.unwrap_or(self.stage_of(ex).step)
     }
 
+    /// Which files the exercise is made of.
+    pub fn files(&self, ex: &Exercise) -> crate::files::ExerciseFiles {
+        crate::files::ExerciseFiles::new(self.stage_of(ex), ex)
+    }
+
     /// Services an exercise needs: its own list where it has one, else its stage's.
     pub fn services_of(&self, ex: &Exercise) -> Vec<Service> {
         if ex.services.is_empty() {
@@ -178,34 +224,6 @@ impl Manifest {
         } else {
             ex.services.clone()
         }
-    }
-}
-
-/// Where an exercise's files live, relative to the workspace root.
-pub struct ExercisePaths {
-    pub exercise: PathBuf,
-    pub test: PathBuf,
-    pub solution: PathBuf,
-}
-
-impl Exercise {
-    pub fn paths(&self, stage: &Stage) -> ExercisePaths {
-        ExercisePaths {
-            exercise: Path::new(&stage.dir)
-                .join("exercises")
-                .join(format!("{}.rs", self.file)),
-            test: Path::new(&stage.dir)
-                .join("tests")
-                .join(format!("{}.rs", self.file)),
-            solution: Path::new("solutions")
-                .join(&stage.dir)
-                .join(format!("{}.rs", self.file)),
-        }
-    }
-
-    /// The name learners see first: the file stem.
-    pub fn name(&self) -> &str {
-        &self.file
     }
 }
 

@@ -64,6 +64,17 @@ impl Outcome {
         matches!(self, Outcome::Passed { .. })
     }
 
+    /// How many tests passed, of how many, where the tests ran.
+    pub fn counts(&self) -> (usize, usize) {
+        match self {
+            Outcome::Passed { tests } => (*tests, *tests),
+            Outcome::Failing { passed, total, .. }
+            | Outcome::TimedOut { passed, total, .. }
+            | Outcome::Crashed { passed, total, .. } => (*passed, *total),
+            _ => (0, 0),
+        }
+    }
+
     /// A short label such as `3/7 tests` or `compile error`.
     pub fn label(&self) -> String {
         match self {
@@ -94,10 +105,37 @@ pub struct ExerciseResult {
     pub hash: String,
     /// How long the tests ran, in milliseconds.
     pub test_ms: u64,
+    /// For an exercise in milestones, how far each one got, in order; empty otherwise, and
+    /// when the tests did not run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneResult>,
+}
+
+/// How far one milestone got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneResult {
+    pub title: String,
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl MilestoneResult {
+    pub fn is_passed(&self) -> bool {
+        self.total > 0 && self.passed == self.total
+    }
 }
 
 impl ExerciseResult {
     pub fn is_passed(&self) -> bool {
         self.outcome.is_passed() && !self.tampered
+    }
+
+    /// The first milestone not passed yet, with its 1-based number.
+    pub fn current_milestone(&self) -> Option<(usize, &MilestoneResult)> {
+        self.milestones
+            .iter()
+            .enumerate()
+            .find(|(_, m)| !m.is_passed())
+            .map(|(i, m)| (i + 1, m))
     }
 }

@@ -1,43 +1,60 @@
 //! The first screen (`cargo xtask`) and `cargo xtask progress`: read from the cache, never
-//! a build, so they answer at once.
+//! a build, so they answer at once. Each screen is worked out first (rows of facts), then
+//! drawn.
 
 use std::fmt::Write;
 
 use crate::Ctx;
 use crate::manifest::{Exercise, Stage};
 use crate::report;
-use crate::state::{self, Known, State};
+use crate::state::{Known, Standing};
 use crate::term::{Style, bar};
 
-/// What is known about every exercise, in course order.
-fn known_all<'a>(ctx: &'a Ctx, state: &'a State) -> Vec<(&'a Exercise, Known<'a>)> {
+/// One roadmap step on the first screen.
+struct StepRow<'a> {
+    number: usize,
+    title: &'a str,
+    /// The stages that teach it.
+    stages: Vec<&'a str>,
+    done: usize,
+    total: usize,
+}
+
+fn step_rows<'a>(ctx: &'a Ctx, standing: &Standing) -> Vec<StepRow<'a>> {
     ctx.manifest
-        .exercises
+        .steps
         .iter()
-        .map(|ex| {
-            let hash = state::exercise_hash(&ctx.root, ctx.manifest.stage_of(ex), ex);
-            (ex, state.known(&ex.id, &hash))
+        .enumerate()
+        .map(|(i, title)| {
+            let number = i + 1;
+            let in_step: Vec<&Exercise> = ctx
+                .manifest
+                .exercises
+                .iter()
+                .filter(|ex| ctx.manifest.step_of(ex) == number)
+                .collect();
+            let stages = ctx
+                .manifest
+                .stages
+                .iter()
+                .filter(|st| st.step == number || in_step.iter().any(|ex| ex.stage == st.id))
+                .map(|st| st.id.as_str())
+                .collect();
+            StepRow {
+                number,
+                title,
+                stages,
+                done: in_step.iter().filter(|ex| standing.passed(ex)).count(),
+                total: in_step.len(),
+            }
         })
         .collect()
 }
 
-fn is_done(known: &Known) -> bool {
-    matches!(known, Known::Fresh(r) if r.is_passed())
-}
-
-/// The first exercise, in course order, that has not passed as it stands now.
-pub fn next_exercise<'a>(ctx: &'a Ctx, state: &State) -> Option<&'a Exercise> {
-    ctx.manifest.exercises.iter().find(|ex| {
-        let hash = state::exercise_hash(&ctx.root, ctx.manifest.stage_of(ex), ex);
-        !is_done(&state.known(&ex.id, &hash))
-    })
-}
-
 /// `cargo xtask` with no command.
 pub fn home(ctx: &Ctx) -> String {
+    let standing = Standing::load(&ctx.root, &ctx.manifest);
     let s = ctx.style;
-    let state = State::load(&ctx.root);
-    let known = known_all(ctx, &state);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -51,80 +68,15 @@ pub fn home(ctx: &Ctx) -> String {
             "Read a lesson, replace the todo!()s, make the tests pass: real HTTP, real services."
         )
     );
-
-    let name_width = ctx
-        .manifest
-        .steps
-        .iter()
-        .map(|t| t.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (i, title) in ctx.manifest.steps.iter().enumerate() {
-        let step = i + 1;
-        let in_step: Vec<&(&Exercise, Known)> = known
-            .iter()
-            .filter(|(ex, _)| ctx.manifest.step_of(ex) == step)
-            .collect();
-        let stages: Vec<&Stage> = ctx
-            .manifest
-            .stages
-            .iter()
-            .filter(|st| st.step == step || in_step.iter().any(|(ex, _)| ex.stage == st.id))
-            .collect();
-        let stage_ids: Vec<&str> = stages.iter().map(|st| st.id.as_str()).collect();
-        let pad = name_width - title.chars().count();
-        if in_step.is_empty() {
-            let _ = writeln!(
-                out,
-                "  {step} {title}{}  {}  {}",
-                " ".repeat(pad),
-                s.dim("coming soon         "),
-                s.dim(&stage_ids.join(", "))
-            );
-            continue;
-        }
-        let done = in_step.iter().filter(|(_, k)| is_done(k)).count();
-        let total = in_step.len();
-        let counts = format!("{done:>2}/{total:<2}");
-        let bar = bar(done, total, 12);
-        let bar = if done == total { s.green(&bar) } else { bar };
-        let _ = writeln!(
-            out,
-            "  {step} {title}{}  {bar} {counts}  {}",
-            " ".repeat(pad),
-            s.dim(&stage_ids.join(", "))
-        );
-    }
+    out.push_str(&draw_steps(s, &step_rows(ctx, &standing)));
     out.push('\n');
+    out.push_str(&draw_next(ctx, &standing));
 
-    let nothing_checked = known.iter().all(|(_, k)| matches!(k, Known::NotChecked));
-    match next_exercise(ctx, &state) {
-        Some(ex) => {
-            let paths = ex.paths(ctx.manifest.stage_of(ex));
-            let _ = writeln!(
-                out,
-                "{} {} — {}",
-                s.cyan("Next:"),
-                s.bold(&ex.file),
-                ex.title
-            );
-            if let Some((_, Known::Fresh(r) | Known::Stale(r))) =
-                known.iter().find(|(e, _)| e.id == ex.id)
-            {
-                let _ = writeln!(out, "  last check  {}", report::label(s, r));
-            }
-            let _ = writeln!(out, "  open        {}", paths.exercise.display());
-            let _ = writeln!(out, "  check       cargo xtask check {}", ex.file);
-            let _ = writeln!(out, "  stuck?      cargo xtask hint {}", ex.file);
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "{} every exercise has passed. Well done!",
-                s.green("Done:")
-            );
-        }
-    }
+    let nothing_checked = ctx
+        .manifest
+        .exercises
+        .iter()
+        .all(|ex| matches!(standing.known(ex), Known::NotChecked));
     if nothing_checked {
         let _ = writeln!(
             out,
@@ -140,12 +92,66 @@ pub fn home(ctx: &Ctx) -> String {
     out
 }
 
+fn draw_steps(s: Style, rows: &[StepRow]) -> String {
+    let width = rows
+        .iter()
+        .map(|r| r.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for row in rows {
+        let pad = " ".repeat(width - row.title.chars().count());
+        let stages = s.dim(&row.stages.join(", "));
+        let (number, title) = (row.number, row.title);
+        if row.total == 0 {
+            let soon = s.dim("coming soon         ");
+            let _ = writeln!(out, "  {number} {title}{pad}  {soon}  {stages}");
+            continue;
+        }
+        let counts = format!("{:>2}/{:<2}", row.done, row.total);
+        let bar = bar(row.done, row.total, 12);
+        let bar = if row.done == row.total {
+            s.green(&bar)
+        } else {
+            bar
+        };
+        let _ = writeln!(out, "  {number} {title}{pad}  {bar} {counts}  {stages}");
+    }
+    out
+}
+
+/// The next exercise: what it is, how it went last time, where to open it, how to check it.
+fn draw_next(ctx: &Ctx, standing: &Standing) -> String {
+    let s = ctx.style;
+    let Some(ex) = standing.next() else {
+        return format!(
+            "{} every exercise has passed. Well done!\n",
+            s.green("Done:")
+        );
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} — {}",
+        s.cyan("Next:"),
+        s.bold(&ex.file),
+        ex.title
+    );
+    if let Known::Fresh(r) | Known::Stale(r) = standing.known(ex) {
+        let _ = writeln!(out, "  last check  {}", report::label(s, r));
+    }
+    let files = ctx.manifest.files(ex);
+    let _ = writeln!(out, "  open        {}", files.entry.display());
+    let _ = writeln!(out, "  check       cargo xtask check {}", ex.file);
+    let _ = writeln!(out, "  stuck?      cargo xtask hint {}", ex.file);
+    out
+}
+
 /// `cargo xtask progress`.
 pub fn progress(ctx: &Ctx, json: bool) -> String {
-    let state = State::load(&ctx.root);
-    let known = known_all(ctx, &state);
+    let standing = Standing::load(&ctx.root, &ctx.manifest);
     if json {
-        return progress_json(ctx, &known);
+        return progress_json(ctx, &standing);
     }
     let s = ctx.style;
     let mut out = String::new();
@@ -157,63 +163,52 @@ pub fn progress(ctx: &Ctx, json: bool) -> String {
         .max()
         .unwrap_or(0);
     for stage in &ctx.manifest.stages {
-        let needs = if stage.services.is_empty() {
-            "no services".to_string()
-        } else {
-            let names: Vec<&str> = stage.services.iter().map(|x| x.name()).collect();
-            format!("needs {}", names.join(", "))
-        };
-        let in_stage: Vec<&(&Exercise, Known)> = known
-            .iter()
-            .filter(|(ex, _)| ex.stage == stage.id)
-            .collect();
-        if stage.planned || in_stage.is_empty() {
-            let _ = writeln!(
-                out,
-                "{} {}",
-                s.bold(&format!("{} · {}", stage.id, stage.title)),
-                s.dim(&format!("— coming soon ({needs})"))
-            );
+        let in_stage: Vec<&Exercise> = ctx.manifest.exercises_of(stage).collect();
+        out.push_str(&stage_heading(s, stage, &in_stage, &standing));
+        if stage.planned {
             continue;
         }
-        let done = in_stage.iter().filter(|(_, k)| is_done(k)).count();
-        let _ = writeln!(
-            out,
-            "{}  {} {done}/{}  {}",
-            s.bold(&format!("{} · {}", stage.id, stage.title)),
-            bar(done, in_stage.len(), 12),
-            in_stage.len(),
-            s.dim(&format!("({needs})"))
-        );
-        for (ex, k) in in_stage {
-            let line = match k {
-                Known::NotChecked => format!(
-                    "  {} {:width$}  {}",
-                    s.dim("·"),
-                    ex.file,
-                    s.dim("not checked yet")
-                ),
-                Known::Fresh(r) => format!(
-                    "  {} {:width$}  {}",
-                    report::mark(s, r),
-                    ex.file,
-                    report::label(s, r)
-                ),
-                Known::Stale(r) => format!(
-                    "  {} {:width$}  {}",
-                    s.yellow("~"),
-                    ex.file,
-                    s.yellow(&format!(
-                        "changed since the last check (was: {})",
-                        r.outcome.label()
-                    ))
-                ),
-            };
-            let _ = writeln!(out, "{line}");
+        for ex in in_stage {
+            let _ = writeln!(out, "{}", exercise_line(s, ex, &standing, width));
         }
     }
     out.push_str(&legend(s));
     out
+}
+
+fn stage_heading(s: Style, stage: &Stage, exercises: &[&Exercise], standing: &Standing) -> String {
+    let needs = if stage.services.is_empty() {
+        "no services".to_string()
+    } else {
+        let names: Vec<&str> = stage.services.iter().map(|x| x.name()).collect();
+        format!("needs {}", names.join(", "))
+    };
+    let title = s.bold(&format!("{} · {}", stage.id, stage.title));
+    if stage.planned || exercises.is_empty() {
+        return format!("{title} {}\n", s.dim(&format!("— coming soon ({needs})")));
+    }
+    let done = exercises.iter().filter(|ex| standing.passed(ex)).count();
+    format!(
+        "{title}  {} {done}/{}  {}\n",
+        bar(done, exercises.len(), 12),
+        exercises.len(),
+        s.dim(&format!("({needs})"))
+    )
+}
+
+fn exercise_line(s: Style, ex: &Exercise, standing: &Standing, width: usize) -> String {
+    let (mark, label) = match standing.known(ex) {
+        Known::NotChecked => (s.dim("·"), s.dim("not checked yet")),
+        Known::Fresh(r) => (report::mark(s, r), report::label(s, r)),
+        Known::Stale(r) => (
+            s.yellow("~"),
+            s.yellow(&format!(
+                "changed since the last check (was: {})",
+                r.outcome.label()
+            )),
+        ),
+    };
+    format!("  {mark} {:width$}  {label}", ex.file)
 }
 
 fn legend(s: Style) -> String {
@@ -223,16 +218,16 @@ fn legend(s: Style) -> String {
     )
 }
 
-fn progress_json(ctx: &Ctx, known: &[(&Exercise, Known)]) -> String {
+fn progress_json(ctx: &Ctx, standing: &Standing) -> String {
     let stages: Vec<serde_json::Value> = ctx
         .manifest
         .stages
         .iter()
         .map(|stage| {
-            let exercises: Vec<serde_json::Value> = known
-                .iter()
-                .filter(|(ex, _)| ex.stage == stage.id)
-                .map(|(ex, k)| match k {
+            let exercises: Vec<serde_json::Value> = ctx
+                .manifest
+                .exercises_of(stage)
+                .map(|ex| match standing.known(ex) {
                     Known::NotChecked => report::exercise_json(ctx, ex, None, false),
                     Known::Fresh(r) => report::exercise_json(ctx, ex, Some(r), true),
                     Known::Stale(r) => report::exercise_json(ctx, ex, Some(r), false),

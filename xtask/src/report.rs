@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use crate::Ctx;
 use crate::manifest::Exercise;
-use crate::outcome::{ExerciseResult, Failure, Outcome};
+use crate::outcome::{Diagnostic, ExerciseResult, Failure, Outcome};
+use crate::state::Standing;
 use crate::term::Style;
 
 /// The mark before an exercise's name.
@@ -20,12 +21,27 @@ pub fn mark(style: Style, result: &ExerciseResult) -> String {
 }
 
 pub fn label(style: Style, result: &ExerciseResult) -> String {
-    let label = result.outcome.label();
-    let label = if result.tampered {
-        format!("{label}; test file changed, not counted")
-    } else {
-        label
-    };
+    let mut label = result.outcome.label();
+    if let (false, Some((n, m))) = (result.is_passed(), result.current_milestone()) {
+        let (passed, total) = result.outcome.counts();
+        label = match result.outcome {
+            Outcome::Failing { .. } => format!(
+                "milestone {n}/{} {}: {}/{} tests pass ({passed}/{total} in all)",
+                result.milestones.len(),
+                m.title,
+                m.passed,
+                m.total
+            ),
+            _ => format!(
+                "milestone {n}/{} {}: {label}",
+                result.milestones.len(),
+                m.title
+            ),
+        };
+    }
+    if result.tampered {
+        label = format!("{label}; test file changed, not counted");
+    }
     match &result.outcome {
         _ if result.tampered => style.yellow(&label),
         Outcome::Passed { .. } => style.green(&label),
@@ -34,13 +50,34 @@ pub fn label(style: Style, result: &ExerciseResult) -> String {
     }
 }
 
-/// The report of `cargo xtask check`.
-pub fn check_report(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResult]) -> String {
+/// The report of `cargo xtask check`: a line per exercise, then the one to work on in full
+/// and the next step.
+pub fn check_report(
+    ctx: &Ctx,
+    standing: &Standing,
+    exercises: &[&Exercise],
+    results: &[ExerciseResult],
+) -> String {
+    let mut out = summary_lines(ctx, exercises, results);
+    match focus(exercises, results) {
+        Some((ex, result)) => {
+            out.push('\n');
+            out.push_str(&details(ctx, ex, result, exercises.len() == 1));
+            out.push('\n');
+            out.push_str(&next_step(ctx, ex, result));
+        }
+        None => {
+            out.push('\n');
+            out.push_str(&all_passed_step(ctx, standing, exercises));
+        }
+    }
+    out
+}
+
+fn summary_lines(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResult]) -> String {
     let s = ctx.style;
     let mut out = String::new();
     let width = exercises.iter().map(|e| e.file.len()).max().unwrap_or(0);
-    let single = exercises.len() == 1;
-
     let mut current_stage = "";
     for (ex, result) in exercises.iter().zip(results) {
         if ex.stage != current_stage {
@@ -60,40 +97,40 @@ pub fn check_report(ctx: &Ctx, exercises: &[&Exercise], results: &[ExerciseResul
             label(s, result)
         );
     }
-
-    if !single {
+    if exercises.len() > 1 {
         let passed = results.iter().filter(|r| r.is_passed()).count();
         let _ = writeln!(out, "\n{passed} of {} exercises passed", results.len());
     }
-
-    // Details of the first exercise that did not pass: one thing to fix at a time.
-    let first = exercises.iter().zip(results).find(|(_, r)| !r.is_passed());
-    match first {
-        Some((ex, result)) => {
-            out.push('\n');
-            out.push_str(&details(ctx, ex, result, single));
-            out.push('\n');
-            out.push_str(&next_step(ctx, ex, result));
-        }
-        None => {
-            out.push('\n');
-            out.push_str(&all_passed_step(ctx, exercises));
-        }
-    }
     out
+}
+
+/// The exercise to show in full: one thing to fix at a time. A compile error comes first:
+/// it is what the learner just typed, while the other exercises may not be started yet.
+fn focus<'a>(
+    exercises: &[&'a Exercise],
+    results: &'a [ExerciseResult],
+) -> Option<(&'a Exercise, &'a ExerciseResult)> {
+    let mut not_passed = exercises
+        .iter()
+        .copied()
+        .zip(results)
+        .filter(|(_, r)| !r.is_passed());
+    let first = not_passed.clone().next();
+    not_passed
+        .find(|(_, r)| matches!(r.outcome, Outcome::CompileError { .. }))
+        .or(first)
 }
 
 /// What went wrong with one exercise, in full.
 fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> String {
     let s = ctx.style;
-    let stage = ctx.manifest.stage_of(ex);
-    let paths = ex.paths(stage);
+    let files = ctx.manifest.files(ex);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} {}",
         s.bold(&format!("{} — {}", ex.file, ex.title)),
-        s.dim(&format!("({})", paths.exercise.display()))
+        s.dim(&format!("({})", files.exercise.display()))
     );
     if result.tampered {
         let _ = writeln!(
@@ -101,96 +138,160 @@ fn details(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult, single: bool) -> S
             "  {}",
             s.yellow(&format!(
                 "{} differs from the course's version, so this exercise cannot count as passed",
-                paths.test.display()
+                files.test.display()
             ))
         );
     }
-    match &result.outcome {
-        Outcome::Passed { .. } => {}
+    out.push_str(&milestones(s, result));
+    let body = match &result.outcome {
+        Outcome::Passed { .. } => String::new(),
         Outcome::Failing {
             passed,
             total,
             failures,
-        } => {
-            if single {
-                let _ = writeln!(out, "  {passed} of {total} tests pass");
-            }
-            if let Some(f) = failures.first() {
-                out.push_str(&failure(s, f));
-                if failures.len() > 1 {
-                    let others: Vec<&str> = failures[1..]
-                        .iter()
-                        .take(4)
-                        .map(|f| f.test.as_str())
-                        .collect();
-                    let more = failures.len() - 1 - others.len();
-                    let more = if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    };
-                    let _ = writeln!(
-                        out,
-                        "  {}",
-                        s.dim(&format!("also failing: {}{more}", others.join(", ")))
-                    );
-                }
-            }
-        }
-        Outcome::CompileError { diagnostics } => {
-            let _ = writeln!(out, "  {} error(s); the first:", diagnostics.len());
-            if let Some(d) = diagnostics.first() {
-                for line in d.rendered.trim_end().lines() {
-                    let _ = writeln!(out, "  {line}");
-                }
-            }
-        }
+        } => failing(s, (*passed, *total), failures, single),
+        Outcome::CompileError { diagnostics } => compile_errors(ctx, ex, diagnostics),
         Outcome::TimedOut {
             seconds,
             passed,
             total,
             hung,
             failures,
-        } => {
-            let _ = writeln!(
-                out,
-                "  the tests were stopped after {seconds} s; {passed} of {total} had passed"
-            );
-            if !hung.is_empty() {
-                let _ = writeln!(out, "  still running when stopped: {}", hung.join(", "));
-            }
-            if let Some(f) = failures.first() {
-                out.push_str(&failure(s, f));
-            }
-        }
+        } => timed_out(s, *seconds, (*passed, *total), hung, failures),
         Outcome::Crashed {
             passed,
             total,
             message,
-        } => {
-            let _ = writeln!(
-                out,
-                "  the test process died after {passed} of {total} tests passed:"
-            );
-            for line in message.lines() {
-                let _ = writeln!(out, "  {line}");
-            }
-        }
-        Outcome::NeedsService { services } => {
-            for service in services {
-                let _ = writeln!(
-                    out,
-                    "  {} is not reachable: {}",
+        } => indented(
+            &format!("the test process died after {passed} of {total} tests passed:\n{message}"),
+            "  ",
+        ),
+        Outcome::NeedsService { services } => services
+            .iter()
+            .map(|service| {
+                format!(
+                    "  {} is not reachable: {}\n",
                     service.name(),
                     service.how_to_start()
-                );
-            }
-        }
-        Outcome::BuildFailed { message } => {
-            for line in message.lines() {
-                let _ = writeln!(out, "  {line}");
-            }
-        }
+                )
+            })
+            .collect(),
+        Outcome::BuildFailed { message } => indented(message, "  "),
+    };
+    out.push_str(&body);
+    out
+}
+
+fn indented(text: &str, prefix: &str) -> String {
+    text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+}
+
+/// Each milestone with how far it got; the first unfinished one is the one to work on.
+fn milestones(s: Style, result: &ExerciseResult) -> String {
+    let current = result.current_milestone().map(|(n, _)| n);
+    let width = result
+        .milestones
+        .iter()
+        .map(|m| m.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    let count = result.milestones.len();
+    let mut out = String::new();
+    for (i, m) in result.milestones.iter().enumerate() {
+        let n = i + 1;
+        let (mark, note) = if m.is_passed() {
+            (s.green("✓"), String::new())
+        } else if current == Some(n) {
+            (s.red("✗"), s.cyan("  ← the one to work on"))
+        } else {
+            (s.dim("·"), String::new())
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} milestone {n}/{count} {:width$}  {}/{} tests{note}",
+            m.title, m.passed, m.total
+        );
+    }
+    out
+}
+
+fn failing(
+    s: Style,
+    (passed, total): (usize, usize),
+    failures: &[Failure],
+    single: bool,
+) -> String {
+    let mut out = String::new();
+    if single {
+        let _ = writeln!(out, "  {passed} of {total} tests pass");
+    }
+    let Some(first) = failures.first() else {
+        return out;
+    };
+    out.push_str(&failure(s, first));
+    if failures.len() > 1 {
+        let others: Vec<&str> = failures[1..]
+            .iter()
+            .take(4)
+            .map(|f| f.test.as_str())
+            .collect();
+        let more = failures.len() - 1 - others.len();
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {}",
+            s.dim(&format!("also failing: {}{more}", others.join(", ")))
+        );
+    }
+    out
+}
+
+/// The first three of rustc's errors in full: fixing the first often fixes the rest.
+fn compile_errors(ctx: &Ctx, ex: &Exercise, diagnostics: &[Diagnostic]) -> String {
+    const SHOWN: usize = 3;
+    let mut out = String::new();
+    let _ = writeln!(out, "  {} error(s):", diagnostics.len());
+    for d in diagnostics.iter().take(SHOWN) {
+        out.push_str(&indented(d.rendered.trim_end(), "  "));
+    }
+    if diagnostics.len() > SHOWN {
+        let stage = ctx.manifest.stage_of(ex);
+        let files = ctx.manifest.files(ex);
+        let _ = writeln!(
+            out,
+            "  {}",
+            ctx.style.dim(&format!(
+                "and {} more: `cargo test -p {} --test {} --no-run` shows them all",
+                diagnostics.len() - SHOWN,
+                stage.dir,
+                files.target
+            ))
+        );
+    }
+    out
+}
+
+fn timed_out(
+    s: Style,
+    seconds: u64,
+    (passed, total): (usize, usize),
+    hung: &[String],
+    failures: &[Failure],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  the tests were stopped after {seconds} s; {passed} of {total} had passed"
+    );
+    if !hung.is_empty() {
+        let _ = writeln!(out, "  still running when stopped: {}", hung.join(", "));
+    }
+    if let Some(f) = failures.first() {
+        out.push_str(&failure(s, f));
     }
     out
 }
@@ -201,8 +302,21 @@ fn failure(s: Style, f: &Failure) -> String {
     if let Some(loc) = &f.location {
         let _ = writeln!(out, "  {}", s.dim(&format!("at {loc}")));
     }
-    for line in f.message.lines().take(40) {
+    // Long enough for an HTTP transcript with a 2 KB body; a runaway message is cut.
+    const SHOWN: usize = 150;
+    for line in f.message.lines().take(SHOWN) {
         let _ = writeln!(out, "    {line}");
+    }
+    let lines = f.message.lines().count();
+    if lines > SHOWN {
+        let _ = writeln!(
+            out,
+            "    {}",
+            s.dim(&format!(
+                "… {} more lines; `--json` has the whole message",
+                lines - SHOWN
+            ))
+        );
     }
     if let Some(said) = postgres_said(&f.message) {
         let _ = writeln!(out, "  {} {said}", s.yellow("PostgreSQL said:"));
@@ -237,14 +351,13 @@ fn postgres_said(message: &str) -> Option<String> {
 /// The one next thing to do.
 fn next_step(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult) -> String {
     let s = ctx.style;
-    let stage = ctx.manifest.stage_of(ex);
-    let paths = ex.paths(stage);
+    let files = ctx.manifest.files(ex);
     let check = format!("cargo xtask check {}", ex.file);
     let hint = format!("cargo xtask hint {}", ex.file);
     let step = if result.tampered {
         format!(
-            "restore the test with `git checkout -- {}` (your exercise file is not touched), then `{check}`",
-            paths.test.display()
+            "restore the test with `git checkout -- {}` (your exercise is not touched), then `{check}`",
+            files.test.display()
         )
     } else {
         match &result.outcome {
@@ -263,14 +376,14 @@ fn next_step(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult) -> String {
                 let at = failures[0]
                     .location
                     .clone()
-                    .unwrap_or_else(|| paths.exercise.display().to_string());
+                    .unwrap_or_else(|| files.entry.display().to_string());
                 format!(
                     "replace the todo!() at {at} (read the lesson at the top of the file first), then `{check}`; stuck? `{hint}`"
                 )
             }
             Outcome::TimedOut { .. } => format!(
                 "look for a loop or an .await that never ends in {} (a missing timeout, a channel never closed), then `{check}`",
-                paths.exercise.display()
+                files.exercise.display()
             ),
             Outcome::NeedsService { .. } => {
                 format!(
@@ -280,32 +393,35 @@ fn next_step(ctx: &Ctx, ex: &Exercise, result: &ExerciseResult) -> String {
             Outcome::BuildFailed { .. } => format!(
                 "this is not your exercise's fault: fix the problem above (see README's \"When something goes wrong\"), then `{check}`"
             ),
-            _ => format!(
-                "the failing test is in {}; read it, change {}, then `{check}`; stuck? `{hint}`",
-                paths.test.display(),
-                paths.exercise.display()
-            ),
+            _ => {
+                let test = match result.current_milestone() {
+                    Some((n, _)) => files.milestone_file(&ex.milestones[n - 1]),
+                    None => files.test.clone(),
+                };
+                format!(
+                    "the failing test is in {}; read it, change {}, then `{check}`; stuck? `{hint}`",
+                    test.display(),
+                    files.exercise.display()
+                )
+            }
         }
     };
     format!("{} {step}\n", s.cyan("Next:"))
 }
 
-fn all_passed_step(ctx: &Ctx, exercises: &[&Exercise]) -> String {
+fn all_passed_step(ctx: &Ctx, standing: &Standing, exercises: &[&Exercise]) -> String {
     let s = ctx.style;
     let step = match exercises {
-        [one] => {
-            let next = crate::progress::next_exercise(ctx, &crate::state::State::load(&ctx.root));
-            match next {
-                Some(next) => format!(
-                    "{} passed. Next exercise: {} — `cargo xtask check {}`; compare with the reference: `cargo xtask solution {}`",
-                    one.file,
-                    ctx.manifest.stage_of(next).dir.clone() + "/exercises/" + &next.file + ".rs",
-                    next.file,
-                    one.file
-                ),
-                None => "every exercise of the course has passed. Well done!".to_string(),
-            }
-        }
+        [one] => match standing.next_after(one) {
+            Some(next) => format!(
+                "{} passed. Next exercise: {} — `cargo xtask check {}`; compare with the reference: `cargo xtask solution {}`",
+                one.file,
+                ctx.manifest.files(next).exercise.display(),
+                next.file,
+                one.file
+            ),
+            None => "every exercise of the course has passed. Well done!".to_string(),
+        },
         _ => "every exercise checked here passed. `cargo xtask` shows what is next.".to_string(),
     };
     format!("{} {step}\n", s.green("Done:"))
@@ -346,16 +462,15 @@ pub fn exercise_json(
     result: Option<&ExerciseResult>,
     fresh: bool,
 ) -> serde_json::Value {
-    let stage = ctx.manifest.stage_of(ex);
-    let paths = ex.paths(stage);
+    let files = ctx.manifest.files(ex);
     let mut value = serde_json::json!({
         "id": ex.id,
         "name": ex.file,
         "stage": ex.stage,
         "title": ex.title,
         "roadmap": ex.roadmap,
-        "file": paths.exercise,
-        "test": paths.test,
+        "file": files.exercise,
+        "test": files.test,
         "checked": result.is_some(),
         "fresh": result.is_some() && fresh,
         "passed": result.is_some_and(|r| r.is_passed() && fresh),
@@ -363,6 +478,10 @@ pub fn exercise_json(
     if let Some(r) = result {
         value["tampered"] = r.tampered.into();
         value["result"] = serde_json::to_value(&r.outcome).expect("outcome serializes");
+        if !r.milestones.is_empty() {
+            value["milestones"] =
+                serde_json::to_value(&r.milestones).expect("milestones serialize");
+        }
     }
     value
 }

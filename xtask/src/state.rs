@@ -9,8 +9,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::cell::RefCell;
+
+use crate::files::files_below;
 use crate::hash::Fnv;
-use crate::manifest::{Exercise, Stage};
+use crate::manifest::{Exercise, Manifest, Stage};
 use crate::outcome::ExerciseResult;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -80,46 +83,118 @@ pub fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// The hash of everything an exercise's result depends on: the learner's file, its test,
-/// the stage's manifest and support code, and the workspace's dependency versions.
-pub fn exercise_hash(root: &Path, stage: &Stage, ex: &Exercise) -> String {
-    let paths = ex.paths(stage);
-    let mut files = vec![
-        paths.exercise,
-        paths.test,
-        Path::new(&stage.dir).join("Cargo.toml"),
-        PathBuf::from("Cargo.toml"),
-        PathBuf::from("Cargo.lock"),
-    ];
-    for support in [
-        Path::new(&stage.dir).join("src"),
-        PathBuf::from("testkit/src"),
-    ] {
-        rust_files(&root.join(&support), &support, &mut files);
-    }
-    let mut h = Fnv::default();
-    for file in files {
-        h.write_part(file.to_string_lossy().as_bytes());
-        h.write_part(crate::hash::of_file(&root.join(&file)).as_bytes());
-    }
-    h.hex()
+/// The learner's state beside what every exercise's files hash to now: the one place that
+/// answers "has this exercise passed, as it stands now?".
+pub struct Standing<'a> {
+    pub state: State,
+    manifest: &'a Manifest,
+    hashes: BTreeMap<String, String>,
 }
 
-/// `.rs` files below `dir`, sorted, as paths relative to the root (`rel` is `dir`'s).
-fn rust_files(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let rel = rel.join(entry.file_name());
-        if path.is_dir() {
-            rust_files(&path, &rel, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(rel);
+impl<'a> Standing<'a> {
+    /// Loads the state and hashes every exercise.
+    pub fn load(root: &Path, manifest: &'a Manifest) -> Standing<'a> {
+        let hasher = Hasher::new(root);
+        let hashes = manifest
+            .exercises
+            .iter()
+            .map(|ex| (ex.id.clone(), hasher.exercise(manifest, ex)))
+            .collect();
+        Standing {
+            state: State::load(root),
+            manifest,
+            hashes,
         }
+    }
+
+    pub fn known(&self, ex: &Exercise) -> Known<'_> {
+        let hash = self.hashes.get(&ex.id).map_or("", String::as_str);
+        self.state.known(&ex.id, hash)
+    }
+
+    /// Passed at its last check, and nothing it depends on changed since.
+    pub fn passed(&self, ex: &Exercise) -> bool {
+        matches!(self.known(ex), Known::Fresh(r) if r.is_passed())
+    }
+
+    /// The first exercise, in course order, that has not passed as it stands now.
+    pub fn next(&self) -> Option<&'a Exercise> {
+        self.manifest.exercises.iter().find(|ex| !self.passed(ex))
+    }
+
+    /// The next exercise to do after `done`: the first unpassed one after it in course
+    /// order, so a learner in stage 2 goes on in stage 2; else the first unpassed one.
+    pub fn next_after(&self, done: &Exercise) -> Option<&'a Exercise> {
+        let exercises = &self.manifest.exercises;
+        let at = exercises.iter().position(|e| e.id == done.id).unwrap_or(0);
+        exercises[at + 1..]
+            .iter()
+            .chain(&exercises[..at])
+            .find(|ex| !self.passed(ex))
+    }
+}
+
+/// Hashes what an exercise's result depends on: the learner's files, its tests, the
+/// stage's manifest and support code, the shared test kit and the dependency versions. The
+/// files every exercise of a stage shares are read once per command, not once per exercise.
+pub struct Hasher<'a> {
+    root: &'a Path,
+    shared: RefCell<BTreeMap<String, String>>,
+}
+
+impl<'a> Hasher<'a> {
+    pub fn new(root: &'a Path) -> Hasher<'a> {
+        Hasher {
+            root,
+            shared: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn exercise(&self, manifest: &Manifest, ex: &Exercise) -> String {
+        let stage = manifest.stage_of(ex);
+        let files = manifest.files(ex);
+        let mut h = Fnv::default();
+        h.write_part(self.shared(stage).as_bytes());
+        for file in files
+            .exercise_files(self.root)
+            .into_iter()
+            .chain(files.test_files(self.root))
+        {
+            h.write_part(file.to_string_lossy().as_bytes());
+            h.write_part(crate::hash::of_file(&self.root.join(&file)).as_bytes());
+        }
+        h.hex()
+    }
+
+    /// The hash of the files every exercise of the stage depends on.
+    fn shared(&self, stage: &Stage) -> String {
+        if let Some(hash) = self.shared.borrow().get(&stage.id) {
+            return hash.clone();
+        }
+        let mut files = vec![
+            Path::new(&stage.dir).join("Cargo.toml"),
+            PathBuf::from("Cargo.toml"),
+            PathBuf::from("Cargo.lock"),
+        ];
+        for support in [
+            Path::new(&stage.dir).join("src"),
+            PathBuf::from("testkit/Cargo.toml"),
+            PathBuf::from("testkit/src"),
+            PathBuf::from("services/Cargo.toml"),
+            PathBuf::from("services/src"),
+        ] {
+            files.extend(files_below(self.root, &support));
+        }
+        let mut h = Fnv::default();
+        for file in files {
+            h.write_part(file.to_string_lossy().as_bytes());
+            h.write_part(crate::hash::of_file(&self.root.join(&file)).as_bytes());
+        }
+        let hash = h.hex();
+        self.shared
+            .borrow_mut()
+            .insert(stage.id.clone(), hash.clone());
+        hash
     }
 }
 
@@ -135,6 +210,7 @@ mod tests {
             tampered: false,
             hash: hash.into(),
             test_ms: 12,
+            milestones: Vec::new(),
         }
     }
 

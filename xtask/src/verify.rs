@@ -8,21 +8,30 @@ use std::process::Command;
 use crate::check::{self, Options};
 use crate::compile::cargo;
 use crate::hash::{self, Checksums};
-use crate::manifest::{Exercise, Manifest};
+use crate::manifest::{Exercise, Stage};
 use crate::names::Target;
-use crate::outcome::Outcome;
+use crate::outcome::{ExerciseResult, Outcome};
 use crate::{CmdResult, Ctx, Error};
 
 /// Tallies checks and prints one line each.
 struct Tally {
     passed: usize,
     failed: usize,
-    ctx_color: crate::term::Style,
+    style: crate::term::Style,
 }
 
 impl Tally {
+    fn section(&self, title: &str) {
+        let gap = if self.passed + self.failed == 0 {
+            ""
+        } else {
+            "\n"
+        };
+        println!("{gap}{}", self.style.bold(title));
+    }
+
     fn record(&mut self, what: &str, problem: Option<String>) {
-        let s = self.ctx_color;
+        let s = self.style;
         match problem {
             None => {
                 self.passed += 1;
@@ -48,23 +57,7 @@ fn indent_after_first(text: &str) -> String {
 }
 
 pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
-    let stages: Vec<&crate::manifest::Stage> = match stage {
-        None => ctx.manifest.written_stages().collect(),
-        Some(name) => match ctx.resolve(name)? {
-            Target::Stage(s) if !s.planned => vec![s],
-            Target::Stage(s) => {
-                return Err(Error::Usage(format!(
-                    "{} is planned, not written: nothing to verify",
-                    s.id
-                )));
-            }
-            Target::Exercise(_) => {
-                return Err(Error::Usage(format!(
-                    "`{name}` is an exercise; verify takes a stage"
-                )));
-            }
-        },
-    };
+    let stages = stages_to_verify(ctx, stage)?;
     let exercises: Vec<&Exercise> = stages
         .iter()
         .flat_map(|s| ctx.manifest.exercises_of(s))
@@ -72,11 +65,10 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     let mut tally = Tally {
         passed: 0,
         failed: 0,
-        ctx_color: ctx.style,
+        style: ctx.style,
     };
-    let s = ctx.style;
 
-    println!("{}", s.bold("The manifest and the files agree"));
+    tally.section("The manifest and the files agree");
     for stage in &stages {
         tally.record(
             &format!("{}: files match the manifest", stage.id),
@@ -88,49 +80,38 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
             &format!("{}: title, roadmap item, 2-3 hints", ex.file),
             metadata_problem(ex),
         );
+        if !ex.milestones.is_empty() {
+            tally.record(
+                &format!("{}: {} milestones declared", ex.file, ex.milestones.len()),
+                milestones_problem(ctx, ex),
+            );
+        }
+        if let Some(bin) = &ex.bin {
+            tally.record(
+                &format!("{}: its app is declared as `--bin {bin}`", ex.file),
+                bin_declared_problem(ctx, ctx.manifest.stage_of(ex), bin),
+            );
+        }
     }
     tally.record(
         "test and starter files match xtask/checksums.txt",
         checksum_problem(ctx, &exercises),
     );
 
-    println!("\n{}", s.bold("Every starter compiles and fails its tests"));
-    let starters = check::check(
-        ctx,
-        &exercises,
-        &Options {
-            solution: false,
-            show_progress: true,
-        },
-    )?;
+    tally.section("Every starter compiles and fails its tests");
+    let starters = check::check(ctx, &exercises, &options(false))?;
     for (ex, result) in exercises.iter().zip(&starters) {
-        let problem = match &result.outcome {
-            Outcome::Failing {
-                passed: 0, total, ..
-            } if *total > 0 => None,
-            Outcome::Failing { passed, total, .. } => Some(format!(
-                "{passed} of {total} tests pass on the starter; a test that passes before the learner writes anything proves nothing"
-            )),
-            other => Some(describe(other)),
-        };
         tally.record(
             &format!("{} starter: {}", ex.file, result.outcome.label()),
-            problem,
+            starter_problem(&result.outcome),
         );
     }
 
-    println!("\n{}", s.bold("Every solution passes its tests"));
-    let solutions = check::check(
-        ctx,
-        &exercises,
-        &Options {
-            solution: true,
-            show_progress: true,
-        },
-    )?;
+    tally.section("Every solution passes its tests");
+    let solutions = check::check(ctx, &exercises, &options(true))?;
     for (ex, result) in exercises.iter().zip(&solutions) {
         let problem = if result.outcome.is_passed() {
-            None
+            tests_outside_milestones(ex, result)
         } else {
             Some(describe(&result.outcome))
         };
@@ -140,66 +121,100 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
         );
     }
 
-    println!("\n{}", s.bold("Clippy and rustfmt"));
-    tally.record(
-        "clippy -D warnings: the workspace (runner and starters)",
-        cargo_problem(
-            ctx,
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
-    );
-    tally.record(
-        "clippy -D warnings: testkit with all its features",
-        cargo_problem(
-            ctx,
-            &[
-                "clippy",
-                "-p",
-                "testkit",
-                "--all-features",
-                "--all-targets",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
-    );
-    for stage in &stages {
-        tally.record(
-            &format!("clippy -D warnings: {} solutions", stage.id),
-            cargo_problem(
-                ctx,
-                &[
-                    "clippy",
-                    "-p",
-                    &stage.dir,
-                    "--all-targets",
-                    "--features",
-                    "solution",
-                    "--quiet",
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-            ),
-        );
+    let apps: Vec<(&Exercise, &str)> = exercises
+        .iter()
+        .filter_map(|ex| Some((*ex, ex.bin.as_deref()?)))
+        .collect();
+    if !apps.is_empty() {
+        tally.section("Every app builds, as the starter and as the solution");
+        for (ex, bin) in apps {
+            let package = &ctx.manifest.stage_of(ex).dir;
+            for (what, features) in [("starter", None), ("solution", Some("solution"))] {
+                let mut args = vec!["build", "--quiet", "-p", package, "--bin", bin];
+                args.extend(features.map(|f| ["--features", f]).into_iter().flatten());
+                tally.record(
+                    &format!("{}: `--bin {bin}` builds ({what})", ex.file),
+                    cargo_problem(ctx, &args),
+                );
+            }
+        }
     }
-    tally.record(
-        "rustfmt --check: the workspace",
-        cargo_problem(ctx, &["fmt", "--all", "--check", "--", "--color", "never"]),
-    );
+
+    tally.section("Clippy and rustfmt");
+    for (what, args) in lint_commands(&stages) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        tally.record(&what, cargo_problem(ctx, &args));
+    }
 
     println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 { 0 } else { 1 })
+}
+
+fn options(solution: bool) -> Options {
+    Options {
+        solution,
+        show_progress: true,
+    }
+}
+
+/// The stages `verify` covers: the one named, else every written one.
+fn stages_to_verify<'a>(ctx: &'a Ctx, name: Option<&str>) -> Result<Vec<&'a Stage>, Error> {
+    let Some(name) = name else {
+        return Ok(ctx.manifest.written_stages().collect());
+    };
+    match ctx.resolve(name)? {
+        Target::Stage(s) if !s.planned => Ok(vec![s]),
+        Target::Stage(s) => Err(Error::Usage(format!(
+            "{} is planned, not written: nothing to verify",
+            s.id
+        ))),
+        Target::Exercise(_) => Err(Error::Usage(format!(
+            "`{name}` is an exercise; verify takes a stage"
+        ))),
+    }
+}
+
+/// A starter must compile and fail every one of its tests.
+fn starter_problem(outcome: &Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Failing {
+            passed: 0, total, ..
+        } if *total > 0 => None,
+        Outcome::Failing { passed, total, .. } => Some(format!(
+            "{passed} of {total} tests pass on the starter; a test that passes before the learner writes anything proves nothing"
+        )),
+        other => Some(describe(other)),
+    }
+}
+
+/// Clippy on the runner, the starters, testkit with all its features and each stage's
+/// solutions; rustfmt on everything.
+fn lint_commands(stages: &[&Stage]) -> Vec<(String, Vec<String>)> {
+    let words = |line: &str| line.split_whitespace().map(str::to_string).collect();
+    let mut commands = vec![
+        (
+            "clippy -D warnings: the workspace (runner and starters)".to_string(),
+            words("clippy --workspace --all-targets --quiet -- -D warnings"),
+        ),
+        (
+            "clippy -D warnings: testkit with all its features".to_string(),
+            words("clippy -p testkit --all-features --all-targets --quiet -- -D warnings"),
+        ),
+    ];
+    for stage in stages {
+        commands.push((
+            format!("clippy -D warnings: {} solutions", stage.id),
+            words(&format!(
+                "clippy -p {} --all-targets --features solution --quiet -- -D warnings",
+                stage.dir
+            )),
+        ));
+    }
+    commands.push((
+        "rustfmt --check: the workspace".to_string(),
+        words("fmt --all --check -- --color never"),
+    ));
+    commands
 }
 
 fn describe(outcome: &Outcome) -> String {
@@ -233,13 +248,10 @@ fn describe(outcome: &Outcome) -> String {
     }
 }
 
-/// The stage's exercises, tests and solutions on disk are exactly the manifest's.
-fn files_problem(ctx: &Ctx, stage: &crate::manifest::Stage) -> Option<String> {
-    let expected: BTreeSet<String> = ctx
-        .manifest
-        .exercises_of(stage)
-        .map(|e| e.file.clone())
-        .collect();
+/// The stage's exercises, tests and solutions on disk are exactly the manifest's, each in
+/// its shape (a file, or a directory with its root module).
+fn files_problem(ctx: &Ctx, stage: &Stage) -> Option<String> {
+    let exercises: Vec<&Exercise> = ctx.manifest.exercises_of(stage).collect();
     let mut problems = Vec::new();
     let members = std::fs::read_to_string(ctx.root.join("Cargo.toml")).unwrap_or_default();
     if !members.contains(&format!("\"{}\"", stage.dir)) {
@@ -248,39 +260,159 @@ fn files_problem(ctx: &Ctx, stage: &crate::manifest::Stage) -> Option<String> {
             stage.dir
         ));
     }
-    let folders = [
-        Path::new(&stage.dir).join("exercises"),
-        Path::new(&stage.dir).join("tests"),
-        Path::new("solutions").join(&stage.dir),
-    ];
-    for folder in folders {
-        let on_disk = rust_stems(&ctx.root.join(&folder));
-        for missing in expected.difference(&on_disk) {
-            problems.push(format!("{}/{missing}.rs is missing", folder.display()));
+    if exercises.is_empty() {
+        problems.push("the stage has no exercises in xtask/curriculum.toml".into());
+    }
+    for ex in &exercises {
+        let files = ctx.manifest.files(ex);
+        for (what, path) in [
+            ("its root module", &files.entry),
+            ("its test", &files.test_entry),
+        ] {
+            if !ctx.root.join(path).is_file() {
+                problems.push(format!("{} ({what}) is missing", path.display()));
+            }
         }
-        for extra in on_disk.difference(&expected) {
+        let solution_entry = if ex.directory {
+            files.solution.join("mod.rs")
+        } else {
+            files.solution.clone()
+        };
+        if !ctx.root.join(&solution_entry).is_file() {
             problems.push(format!(
-                "{}/{extra}.rs is not in xtask/curriculum.toml",
-                folder.display()
+                "{} (its solution) is missing",
+                solution_entry.display()
             ));
         }
     }
-    if expected.is_empty() {
-        problems.push("the stage has no exercises in xtask/curriculum.toml".into());
+    // Whatever else lies in the folders is an exercise the manifest does not know.
+    let folders = [
+        (Path::new(&stage.dir).join("exercises"), "exercise"),
+        (Path::new(&stage.dir).join("tests"), "test"),
+        (Path::new("solutions").join(&stage.dir), "solution"),
+    ];
+    for (folder, what) in folders {
+        let known: BTreeSet<PathBuf> = exercises
+            .iter()
+            .map(|ex| {
+                let files = ctx.manifest.files(ex);
+                match what {
+                    "exercise" => files.exercise,
+                    "test" => files.test,
+                    _ => files.solution,
+                }
+            })
+            .collect();
+        for entry in entries(&ctx.root, &folder) {
+            if !known.contains(&entry) {
+                problems.push(format!(
+                    "{} is not in xtask/curriculum.toml (or not as a {})",
+                    entry.display(),
+                    if entry.extension().is_some() {
+                        format!("single-file {what}")
+                    } else {
+                        format!("directory {what}")
+                    }
+                ));
+            }
+        }
     }
     (!problems.is_empty()).then(|| problems.join("\n"))
 }
 
-fn rust_stems(dir: &Path) -> BTreeSet<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+/// The files and directories directly in `folder`, relative to the root.
+fn entries(root: &Path, folder: &Path) -> BTreeSet<PathBuf> {
+    let Ok(read) = std::fs::read_dir(root.join(folder)) else {
         return BTreeSet::new();
     };
-    entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+    read.flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| folder.join(e.file_name()))
         .collect()
+}
+
+/// Each milestone's file exists and the test's `main.rs` declares its module, so that its
+/// tests are named `<module>::…`.
+fn milestones_problem(ctx: &Ctx, ex: &Exercise) -> Option<String> {
+    let files = ctx.manifest.files(ex);
+    let main = std::fs::read_to_string(ctx.root.join(&files.test_entry)).unwrap_or_default();
+    let mut problems = Vec::new();
+    for m in &ex.milestones {
+        let file = files.milestone_file(m);
+        if !ctx.root.join(&file).is_file() {
+            problems.push(format!("{} is missing", file.display()));
+        }
+        let declaration = format!("#[path = \"{}.rs\"]\nmod {};", m.file, m.module());
+        if !main.contains(&declaration) {
+            problems.push(format!(
+                "{} does not declare the milestone `{}` as:\n{declaration}",
+                files.test_entry.display(),
+                m.title
+            ));
+        }
+    }
+    (!problems.is_empty()).then(|| problems.join("\n"))
+}
+
+/// Every test of an exercise in milestones belongs to one: a test outside them would count
+/// in no milestone's progress.
+fn tests_outside_milestones(ex: &Exercise, result: &ExerciseResult) -> Option<String> {
+    if ex.milestones.is_empty() {
+        return None;
+    }
+    let (_, total) = result.outcome.counts();
+    let in_milestones: usize = result.milestones.iter().map(|m| m.total).sum();
+    (in_milestones != total).then(|| {
+        format!(
+            "{} of its {total} tests are in no milestone module",
+            total - in_milestones
+        )
+    })
+}
+
+/// A runnable app's binary is declared so that tests never build it (required-features)
+/// and `cargo run --bin` does (the feature is a default one).
+fn bin_declared_problem(ctx: &Ctx, stage: &Stage, bin: &str) -> Option<String> {
+    let cargo_toml = ctx.root.join(&stage.dir).join("Cargo.toml");
+    let text = std::fs::read_to_string(&cargo_toml).unwrap_or_default();
+    let parsed: toml::Table = match toml::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => return Some(format!("{}: {e}", cargo_toml.display())),
+    };
+    let declared = parsed
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .into_iter()
+        .flatten()
+        .find(|b| b.get("name").and_then(|n| n.as_str()) == Some(bin));
+    let Some(declared) = declared else {
+        return Some(format!(
+            "{} declares no [[bin]] named `{bin}`",
+            cargo_toml.display()
+        ));
+    };
+    let required: Vec<&str> = declared
+        .get("required-features")
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str())
+        .collect();
+    let defaults: Vec<&str> = parsed
+        .get("features")
+        .and_then(|f| f.get("default"))
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str())
+        .collect();
+    if required.is_empty() || !required.iter().all(|f| defaults.contains(f)) {
+        return Some(format!(
+            "the [[bin]] `{bin}` needs `required-features` that are default features \
+             (e.g. `apps`), so checks never build it and `cargo run --bin {bin}` does"
+        ));
+    }
+    None
 }
 
 fn metadata_problem(ex: &Exercise) -> Option<String> {
@@ -303,18 +435,21 @@ fn metadata_problem(ex: &Exercise) -> Option<String> {
     (!problems.is_empty()).then(|| problems.join("; "))
 }
 
-fn recorded_files(manifest: &Manifest, exercises: &[&Exercise]) -> Vec<PathBuf> {
+/// The files the course records: every test file and every starter file.
+fn recorded_files(ctx: &Ctx, exercises: &[&Exercise]) -> Vec<PathBuf> {
     exercises
         .iter()
         .flat_map(|ex| {
-            let paths = ex.paths(manifest.stage_of(ex));
-            [paths.test, paths.exercise]
+            let files = ctx.manifest.files(ex);
+            let mut all = files.test_files(&ctx.root);
+            all.extend(files.exercise_files(&ctx.root));
+            all
         })
         .collect()
 }
 
 fn checksum_problem(ctx: &Ctx, exercises: &[&Exercise]) -> Option<String> {
-    let problems: Vec<String> = recorded_files(&ctx.manifest, exercises)
+    let problems: Vec<String> = recorded_files(ctx, exercises)
         .into_iter()
         .filter(|rel| !ctx.checksums.matches(&ctx.root, rel))
         .map(|rel| {
@@ -353,7 +488,7 @@ pub fn bless(ctx: &Ctx) -> CmdResult {
     let mut sums = Checksums {
         entries: Default::default(),
     };
-    for rel in recorded_files(&ctx.manifest, &exercises) {
+    for rel in recorded_files(ctx, &exercises) {
         let abs = ctx.root.join(&rel);
         if !abs.exists() {
             return Err(Error::Failed(format!(

@@ -5,12 +5,14 @@
 //! arrive (network drives, some container and WSL mounts). Enter checks at once, for any
 //! case polling misses.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, SystemTime};
 
 use crate::check::{self, Options};
+use crate::files::files_below;
 use crate::manifest::Exercise;
+use crate::state::Standing;
 use crate::{CmdResult, Ctx, report};
 
 enum Key {
@@ -23,7 +25,8 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
     let keys = read_keys();
     let s = ctx.style;
     loop {
-        let Some(exercises) = check::selection(ctx, target)? else {
+        let mut standing = Standing::load(&ctx.root, &ctx.manifest);
+        let Some(exercises) = check::selection(ctx, &standing, target)? else {
             println!("{}", check::ALL_PASSED);
             return Ok(0);
         };
@@ -31,6 +34,9 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
             // Clear the screen so the newest verdict is the only one in view.
             print!("\x1b[2J\x1b[H");
         }
+        // Taken before the check: a save during the check (or just after its report) is
+        // a change, never lost in between.
+        let before = snapshot(ctx, &exercises);
         let results = check::check(
             ctx,
             &exercises,
@@ -39,8 +45,11 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
                 show_progress: true,
             },
         )?;
-        check::remember(ctx, &results)?;
-        print!("{}", report::check_report(ctx, &exercises, &results));
+        check::remember(ctx, &mut standing, &results)?;
+        print!(
+            "{}",
+            report::check_report(ctx, &standing, &exercises, &results)
+        );
         let all_passed = results.iter().all(|r| r.is_passed());
         if all_passed && target.is_none() {
             // On to the next exercise at once.
@@ -51,8 +60,6 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
             s.dim("watching: save a file to check again · Enter: check now · h Enter: hint · q Enter: quit")
         );
 
-        let files = watched_files(ctx, &exercises);
-        let before = snapshot(&files);
         loop {
             match keys.recv_timeout(Duration::from_millis(250)) {
                 Ok(Key::Quit) => return Ok(if all_passed { 0 } else { 1 }),
@@ -62,7 +69,7 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
                 }
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
             }
-            if snapshot(&files) != before {
+            if snapshot(ctx, &exercises) != before {
                 // Editors save in several steps; let the last write land.
                 std::thread::sleep(Duration::from_millis(100));
                 break;
@@ -96,27 +103,26 @@ fn read_keys() -> Receiver<Key> {
     rx
 }
 
-fn watched_files(ctx: &Ctx, exercises: &[&Exercise]) -> Vec<PathBuf> {
+/// The size and modification time of every watched file: the exercises' files (a new file
+/// in a directory exercise counts as a change), their tests and the stage's support code.
+fn snapshot(ctx: &Ctx, exercises: &[&Exercise]) -> Vec<(PathBuf, Option<(u64, SystemTime)>)> {
     let mut files = Vec::new();
     for ex in exercises {
         let stage = ctx.manifest.stage_of(ex);
-        let paths = ex.paths(stage);
-        files.push(ctx.root.join(paths.exercise));
-        files.push(ctx.root.join(paths.test));
-        files.push(ctx.root.join(&stage.dir).join("src").join("lib.rs"));
+        let ex_files = ctx.manifest.files(ex);
+        files.extend(ex_files.exercise_files(&ctx.root));
+        files.extend(ex_files.test_files(&ctx.root));
+        files.extend(files_below(&ctx.root, &Path::new(&stage.dir).join("src")));
     }
     files.sort();
     files.dedup();
     files
-}
-
-fn snapshot(files: &[PathBuf]) -> Vec<Option<(u64, SystemTime)>> {
-    files
-        .iter()
-        .map(|f| {
-            std::fs::metadata(f)
+        .into_iter()
+        .map(|rel| {
+            let meta = std::fs::metadata(ctx.root.join(&rel))
                 .ok()
-                .and_then(|m| Some((m.len(), m.modified().ok()?)))
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            (rel, meta)
         })
         .collect()
 }

@@ -1,216 +1,11 @@
-//! End-to-end tests of the runner: each test writes a tiny course (one std-only stage with an
-//! exercise that passes, one that fails, a todo!(), a syntax error and a test that hangs) to a
-//! temporary folder, points the real `xtask` binary at it with `BACKENDLINGS_ROOT`, and reads
-//! what a learner would see.
+//! End-to-end tests of the runner on the fixture course (`common`): what a learner sees when
+//! exercises pass, fail, do not compile, hang, need a service, or are tampered with.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-struct Course {
-    root: PathBuf,
-}
+use std::path::PathBuf;
 
-impl Drop for Course {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-const MANIFEST: &str = r#"
-steps = ["Fundamentals"]
-
-[[stage]]
-id = "stage1"
-dir = "stage1-demo"
-title = "Demo"
-step = 1
-summary = "a course for testing the runner"
-
-[[exercise]]
-id = "pass"
-stage = "stage1"
-file = "01_pass"
-title = "Passes"
-roadmap = "HTTP"
-hints = ["first hint", "second hint"]
-
-[[exercise]]
-id = "fail"
-stage = "stage1"
-file = "02_fail"
-title = "Fails one of two"
-roadmap = "HTTP"
-hints = ["a", "b"]
-
-[[exercise]]
-id = "todo"
-stage = "stage1"
-file = "03_todo"
-title = "Still a todo"
-roadmap = "HTTP"
-hints = ["a", "b"]
-
-[[exercise]]
-id = "broken"
-stage = "stage1"
-file = "04_broken"
-title = "Does not compile"
-roadmap = "HTTP"
-hints = ["a", "b"]
-
-[[exercise]]
-id = "hang"
-stage = "stage1"
-file = "05_hang"
-title = "Never ends"
-roadmap = "HTTP"
-timeout = 2
-hints = ["a", "b"]
-"#;
-
-const EXERCISES: [(&str, &str, &str); 5] = [
-    (
-        "01_pass",
-        "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
-        "assert_eq!(add(1, 2), 3);",
-    ),
-    (
-        "02_fail",
-        "pub fn add(a: u32, b: u32) -> u32 {\n    a + b + 1\n}\n",
-        "assert_eq!(add(0, 0), 0);",
-    ),
-    (
-        "03_todo",
-        "pub fn add(a: u32, b: u32) -> u32 {\n    todo!(\"add the numbers\")\n}\n",
-        "assert_eq!(add(1, 2), 3);",
-    ),
-    (
-        "04_broken",
-        "pub fn add(a: u32, b: u32) -> u32 {\n    a +\n}\n",
-        "assert_eq!(add(1, 2), 3);",
-    ),
-    (
-        "05_hang",
-        "pub fn add(a: u32, b: u32) -> u32 {\n    loop {\n        std::thread::sleep(std::time::Duration::from_millis(50));\n    }\n}\n",
-        "assert_eq!(add(1, 2), 3);",
-    ),
-];
-
-fn test_file(stem: &str, assertion: &str) -> String {
-    let extra = if stem == "02_fail" {
-        "\n#[test]\nfn always_true() {\n    assert!(true);\n}\n"
-    } else {
-        ""
-    };
-    format!(
-        "#[cfg(not(feature = \"solution\"))]\n#[allow(unused_variables)]\n#[path = \"../exercises/{stem}.rs\"]\nmod exercise;\n\
-         #[cfg(feature = \"solution\")]\n#[path = \"../../solutions/stage1-demo/{stem}.rs\"]\nmod exercise;\n\
-         use exercise::*;\n\n#[test]\nfn adds_two_numbers() {{\n    {assertion}\n}}\n{extra}"
-    )
-}
-
-fn course(name: &str) -> Course {
-    let root =
-        std::env::temp_dir().join(format!("backendlings-runner-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write(
-        "Cargo.toml",
-        "[workspace]\nresolver = \"3\"\nmembers = [\"stage1-demo\"]\n",
-    );
-    write(
-        "stage1-demo/Cargo.toml",
-        "[package]\nname = \"stage1-demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[features]\nsolution = []\n",
-    );
-    write("stage1-demo/src/lib.rs", "//! Support code.\n");
-    write("xtask/curriculum.toml", MANIFEST);
-    for (stem, body, assertion) in EXERCISES {
-        write(&format!("stage1-demo/exercises/{stem}.rs"), body);
-        write(
-            &format!("stage1-demo/tests/{stem}.rs"),
-            &test_file(stem, assertion),
-        );
-        write(
-            &format!("solutions/stage1-demo/{stem}.rs"),
-            "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
-        );
-    }
-    let course = Course { root };
-    let bless = course.xtask(&["bless"]);
-    assert!(bless.status.success(), "bless failed: {}", stderr(&bless));
-    course
-}
-
-impl Course {
-    fn xtask_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        runner(&self.root, args).current_dir(cwd).output().unwrap()
-    }
-
-    fn xtask(&self, args: &[&str]) -> Output {
-        self.xtask_in(&self.root, args)
-    }
-
-    /// Runs the runner with services pointed at a closed port, and no Docker engine.
-    fn xtask_without_services(&self, args: &[&str]) -> Output {
-        without_services(runner(&self.root, args)).output().unwrap()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.root.join(rel), text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.root.join(rel)).unwrap()
-    }
-}
-
-/// The real runner, pointed at the course in `root`, with its own target dir.
-fn runner(root: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    cmd.args(args)
-        .current_dir(root)
-        .env("BACKENDLINGS_ROOT", root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env_remove("NO_COLOR");
-    cmd
-}
-
-/// No Docker engine to fall back on, and no `REDIS_URL` overriding the course's `.env`.
-fn without_services(mut cmd: Command) -> Command {
-    cmd.env("DOCKER_HOST", format!("tcp://127.0.0.1:{}", closed_port()))
-        .env_remove("REDIS_URL");
-    cmd
-}
-
-/// A port nothing listens on: bound, then released.
-fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The report line of one exercise, with its spacing folded.
-fn line_of(report: &str, stem: &str) -> String {
-    report
-        .lines()
-        .find(|l| l.split_whitespace().nth(1) == Some(stem))
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| panic!("no line for {stem} in:\n{report}"))
-}
+use common::*;
 
 #[test]
 fn check_reports_every_exercise_even_when_one_does_not_compile() {
@@ -230,7 +25,21 @@ fn check_reports_every_exercise_even_when_one_does_not_compile() {
     assert_eq!(line_of(&report, "04_broken"), "✗ 04_broken compile error");
     assert_eq!(line_of(&report, "05_hang"), "✗ 05_hang timed out after 2 s");
     assert!(report.contains("1 of 5 exercises passed"), "{report}");
-    // The first exercise that did not pass is shown in full, with the next step.
+    // The compile error the learner just made is shown first, in full, whatever its place.
+    assert!(report.contains("04_broken — Does not compile"), "{report}");
+    assert!(
+        report.contains("Next: fix the compile error at stage1-demo/exercises/04_broken.rs:3:1"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_failing_test_is_shown_in_full_with_the_next_step() {
+    let course = course("failing");
+    let out = course.xtask(&["check", "02_fail"]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("1 of 2 tests pass"), "{report}");
     assert!(report.contains("failed: adds_two_numbers"), "{report}");
     assert!(report.contains("left: 1"), "{report}");
     assert!(
@@ -431,32 +240,12 @@ fn the_solution_waits_until_the_exercise_passes() {
 #[test]
 fn reset_keeps_a_backup_and_restores_the_starter_from_git() {
     let course = course("reset");
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&course.root)
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "course"]);
+    course.commit_all("course");
     let starter = course.read("stage1-demo/exercises/03_todo.rs");
     let mine = "pub fn add(a: u32, b: u32) -> u32 {\n    a * b // my attempt\n}\n";
     course.write("stage1-demo/exercises/03_todo.rs", mine);
     // Even a learner's commit on top does not hide the starter.
-    git(&["commit", "-qam", "my work"]);
+    course.commit_all("my work");
 
     let out = course.xtask(&["reset", "03_todo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -467,6 +256,14 @@ fn reset_keeps_a_backup_and_restores_the_starter_from_git() {
         .collect();
     assert_eq!(backups.len(), 1);
     assert_eq!(std::fs::read_to_string(&backups[0]).unwrap(), mine);
+    let saved = backups[0].strip_prefix(&course.root).unwrap().display();
+    assert!(
+        stdout(&out).contains(&format!(
+            "To bring it back: `cp {saved} stage1-demo/exercises/03_todo.rs`"
+        )),
+        "{}",
+        stdout(&out)
+    );
 
     let again = stdout(&course.xtask(&["reset", "03_todo"]));
     assert!(again.contains("already the starter"), "{again}");
