@@ -154,13 +154,14 @@ pub fn cargo_error_lines(stderr: &str) -> String {
 #[derive(Deserialize)]
 struct Message {
     reason: String,
-    target: Option<Target>,
+    target: Option<CargoTarget>,
     message: Option<CompilerMessage>,
     executable: Option<PathBuf>,
 }
 
+/// The target a cargo message is about (a test, a lib, a bin), as cargo names it.
 #[derive(Deserialize)]
-struct Target {
+struct CargoTarget {
     name: String,
     kind: Vec<String>,
 }

@@ -1,5 +1,25 @@
 //! `cargo xtask`: the backendlings runner. This file only dispatches; each command has
-//! its own module.
+//! its own module, declared once in `cli::COMMANDS`.
+//!
+//! # Layout
+//!
+//! `check` (and `watch`, `verify`, which use it) is a pipeline; each step has its module:
+//!
+//! ```text
+//! names      "joins", "stage2/03"          → the exercises meant   (names::resolve)
+//! files      each exercise                 → its files: learner's, tests, solution
+//! services   the services they need       → which answer          (services::probe)
+//! compile    one `cargo build --keep-going` a stage → a binary or the compiler's errors
+//! libtest    each binary, in parallel      → what each test printed (libtest::run)
+//! outcome    that                          → passed, failing, compile error, timed out, …
+//! report     the outcomes                  → a line each, the one to fix in full, what next
+//! state      the outcomes + a hash of the files → target/backendlings/state.json
+//! ```
+//!
+//! `progress` and the first screen read the state back (`state::Standing`) and never build.
+//! `manifest` reads `xtask/curriculum.toml`; `hash` keeps the course's record of its files
+//! (`xtask/checksums.txt`); `term` decides on colour. The other commands (`hint`,
+//! `solution`, `reset`, `doctor`, `bless`, `bench`) each take what they need of these.
 
 mod bench;
 mod check;
@@ -24,7 +44,7 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cli::Command;
+use cli::Invocation;
 
 /// What every command needs: where the workspace is, the manifest, and how to print.
 pub struct Ctx {
@@ -87,15 +107,15 @@ fn workspace_root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match cli::parse(&args) {
-        Ok(command) => command,
+    let invocation = match cli::parse(&args) {
+        Ok(invocation) => invocation,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    if command == Command::Help {
-        print!("{}", cli::HELP);
+    if invocation == Invocation::Help {
+        print!("{}", cli::help());
         return ExitCode::SUCCESS;
     }
 
@@ -116,28 +136,16 @@ fn main() -> ExitCode {
         style: term::Style::detect(),
     };
 
-    let result: CmdResult = match command {
-        Command::Home => {
+    let result: CmdResult = match invocation {
+        Invocation::Home => {
             print!("{}", progress::home(&ctx));
             Ok(0)
         }
-        Command::Help => unreachable!("handled above"),
-        Command::Progress { json } => {
-            print!("{}", progress::progress(&ctx, json));
-            if json {
-                println!();
-            }
-            Ok(0)
+        Invocation::Help => unreachable!("handled above"),
+        Invocation::Run(name, args) => {
+            let command = cli::command(name).expect("the parser returns known commands");
+            (command.run)(&ctx, &args)
         }
-        Command::Check { target, json } => check::run(&ctx, target.as_deref(), json),
-        Command::Watch { target } => watch::run(&ctx, target.as_deref()),
-        Command::Hint { exercise } => exercise_cmds::hint(&ctx, &exercise),
-        Command::Solution { exercise, force } => exercise_cmds::solution(&ctx, &exercise, force),
-        Command::Reset { exercise } => exercise_cmds::reset(&ctx, &exercise),
-        Command::Doctor => doctor::run(&ctx),
-        Command::Verify { stage } => verify::run(&ctx, stage.as_deref()),
-        Command::Bless => verify::bless(&ctx),
-        Command::Bench { cold } => bench::run(&ctx, cold),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

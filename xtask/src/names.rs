@@ -148,7 +148,7 @@ fn substring_distance(wanted: &str, name: &str) -> usize {
 }
 
 /// Levenshtein distance, by characters.
-fn distance(a: &str, b: &str) -> usize {
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -147,8 +147,13 @@ fn draw_next(ctx: &Ctx, standing: &Standing) -> String {
     out
 }
 
-/// `cargo xtask progress`.
-pub fn progress(ctx: &Ctx, json: bool) -> String {
+/// `cargo xtask progress [--json]`.
+pub fn run(ctx: &Ctx, json: bool) -> crate::CmdResult {
+    println!("{}", progress(ctx, json).trim_end_matches('\n'));
+    Ok(0)
+}
+
+fn progress(ctx: &Ctx, json: bool) -> String {
     let standing = Standing::load(&ctx.root, &ctx.manifest);
     if json {
         return progress_json(ctx, &standing);
