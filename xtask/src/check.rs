@@ -92,10 +92,7 @@ pub fn remember(
     results: &[ExerciseResult],
 ) -> Result<(), String> {
     for result in results {
-        standing
-            .state
-            .results
-            .insert(result.id.clone(), result.clone());
+        standing.record(result);
     }
     standing.state.save(&ctx.root)
 }

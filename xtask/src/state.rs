@@ -88,28 +88,38 @@ pub fn target_dir(root: &Path) -> PathBuf {
 pub struct Standing<'a> {
     pub state: State,
     manifest: &'a Manifest,
-    hashes: BTreeMap<String, String>,
+    /// Hashes are worked out when first asked for: `check` of one exercise needs a few,
+    /// the first screen all of them.
+    hasher: Hasher<'a>,
+    hashes: RefCell<BTreeMap<String, String>>,
 }
 
 impl<'a> Standing<'a> {
-    /// Loads the state and hashes every exercise.
-    pub fn load(root: &Path, manifest: &'a Manifest) -> Standing<'a> {
-        let hasher = Hasher::new(root);
-        let hashes = manifest
-            .exercises
-            .iter()
-            .map(|ex| (ex.id.clone(), hasher.exercise(manifest, ex)))
-            .collect();
+    pub fn load(root: &'a Path, manifest: &'a Manifest) -> Standing<'a> {
         Standing {
             state: State::load(root),
             manifest,
-            hashes,
+            hasher: Hasher::new(root),
+            hashes: RefCell::new(BTreeMap::new()),
         }
     }
 
     pub fn known(&self, ex: &Exercise) -> Known<'_> {
-        let hash = self.hashes.get(&ex.id).map_or("", String::as_str);
-        self.state.known(&ex.id, hash)
+        let hash = self
+            .hashes
+            .borrow_mut()
+            .entry(ex.id.clone())
+            .or_insert_with(|| self.hasher.exercise(self.manifest, ex))
+            .clone();
+        self.state.known(&ex.id, &hash)
+    }
+
+    /// Keeps a fresh result, with the hash it was checked under.
+    pub fn record(&mut self, result: &ExerciseResult) {
+        self.hashes
+            .borrow_mut()
+            .insert(result.id.clone(), result.hash.clone());
+        self.state.results.insert(result.id.clone(), result.clone());
     }
 
     /// Passed at its last check, and nothing it depends on changed since.
