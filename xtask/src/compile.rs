@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -41,7 +43,7 @@ pub struct BuildRequest<'a> {
     pub features: Vec<&'a str>,
     /// Keep ANSI colours in the compiler's rendered messages.
     pub color: bool,
-    /// Show cargo's progress lines on stderr while building (for long, cold builds).
+    /// Show how far a long build got, on stderr.
     pub show_progress: bool,
 }
 
@@ -76,18 +78,31 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
         format!("cannot run cargo ({e}); is the Rust toolchain installed? see https://rustup.rs")
     })?;
 
-    // Cargo's stderr carries progress and its own errors; read it on another thread so
-    // that neither pipe fills up while we read the other.
+    // Cargo's stderr carries its own errors; read it on another thread so that neither pipe
+    // fills up while we read the other.
     let stderr = child.stderr.take().expect("piped");
-    let show = req.show_progress && std::io::stderr().is_terminal();
-    let stderr_reader = std::thread::spawn(move || read_cargo_stderr(stderr, show));
+    let stderr_reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = BufReader::new(stderr).read_to_string(&mut all);
+        all
+    });
 
+    let progress = Progress::default();
     let mut report = BuildReport::default();
-    let stdout = BufReader::new(child.stdout.take().expect("piped"));
-    for line in stdout.lines() {
-        let Ok(line) = line else { break };
-        apply_message(&mut report, &line, req.root);
-    }
+    std::thread::scope(|scope| {
+        if req.show_progress {
+            scope.spawn(|| progress.show(req));
+        }
+        let stdout = BufReader::new(child.stdout.take().expect("piped"));
+        for line in stdout.lines() {
+            let Ok(line) = line else { break };
+            if line.starts_with(r#"{"reason":"compiler-artifact""#) {
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
+            apply_message(&mut report, &line, req.root);
+        }
+        progress.finished.store(true, Ordering::Relaxed);
+    });
     let status = child
         .wait()
         .map_err(|e| format!("cargo did not finish: {e}"))?;
@@ -98,33 +113,140 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
     Ok(report)
 }
 
-fn read_cargo_stderr(stderr: impl Read, show: bool) -> String {
-    let mut all = String::new();
-    for line in BufReader::new(stderr).lines() {
-        let Ok(line) = line else { break };
-        if show {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("Compiling") || trimmed.starts_with("Downloaded") {
-                // One line, rewritten in place, so a cold build shows life without scrolling.
-                let mut err = std::io::stderr();
-                let _ = write!(err, "\r\x1b[2K  {}", truncate(trimmed, 70));
-                let _ = err.flush();
-            }
-        }
-        all.push_str(&line);
-        all.push('\n');
-    }
-    if show {
-        let _ = write!(std::io::stderr(), "\r\x1b[2K");
-    }
-    all
+/// A build that takes long shows how far it got, so a first build (minutes on two cores) is
+/// never silence: on a terminal one line rewritten in place, when piped a line now and then.
+#[derive(Default)]
+struct Progress {
+    /// Units cargo has finished (compiled, or found fresh).
+    done: AtomicUsize,
+    finished: AtomicBool,
 }
 
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
+impl Progress {
+    /// Quiet for the first seconds: a warm check never prints a thing.
+    const QUIET: Duration = Duration::from_secs(2);
+    const PIPED_EVERY: Duration = Duration::from_secs(15);
+
+    fn show(&self, req: &BuildRequest) {
+        let started = Instant::now();
+        let terminal = std::io::stderr().is_terminal();
+        let mut total: Option<usize> = None;
+        let mut last_line = started;
+        let mut shown = false;
+        while !self.finished.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(250));
+            let elapsed = started.elapsed();
+            if elapsed < Self::QUIET {
+                continue;
+            }
+            let total = *total.get_or_insert_with(|| estimate_units(req).unwrap_or(0));
+            let line = progress_line(
+                req.package,
+                self.done.load(Ordering::Relaxed),
+                total,
+                elapsed,
+            );
+            let mut err = std::io::stderr();
+            if terminal {
+                let _ = write!(err, "\r\x1b[2K  {line}");
+                let _ = err.flush();
+                shown = true;
+            } else if !shown || last_line.elapsed() >= Self::PIPED_EVERY {
+                let _ = writeln!(err, "  {line}");
+                last_line = Instant::now();
+                shown = true;
+            }
+        }
+        if terminal && shown {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
     }
+}
+
+fn progress_line(package: &str, done: usize, total: usize, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs();
+    if total > done {
+        format!("building {package}: {done}/~{total} crates compiled ({secs} s)")
+    } else {
+        format!("building {package}: {done} crates compiled ({secs} s)")
+    }
+}
+
+/// About how many units the build has: the packages the stage depends on (its dev-
+/// dependencies too), plus a build script for those that have one, plus the test targets.
+/// From `cargo metadata`, which answers from the lock file without building anything.
+fn estimate_units(req: &BuildRequest) -> Option<usize> {
+    // Only the packages built for this machine: without the filter, every platform's
+    // dependencies (Windows', WASM's) would count.
+    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("-vV")
+        .output()
+        .ok()?;
+    let rustc = String::from_utf8_lossy(&rustc.stdout).into_owned();
+    let host = rustc.lines().find_map(|l| l.strip_prefix("host: "))?;
+    let out = Command::new(cargo())
+        .current_dir(req.root)
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", host])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    Some(count_units(&meta, req.package)? + req.targets.len())
+}
+
+fn count_units(meta: &serde_json::Value, package: &str) -> Option<usize> {
+    let root = meta["packages"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == package)?["id"]
+        .as_str()?;
+    let nodes: BTreeMap<&str, &serde_json::Value> = meta["resolve"]["nodes"]
+        .as_array()?
+        .iter()
+        .filter_map(|n| Some((n["id"].as_str()?, n)))
+        .collect();
+    let with_build_script: std::collections::BTreeSet<&str> = meta["packages"]
+        .as_array()?
+        .iter()
+        .filter(|p| {
+            p["targets"].as_array().is_some_and(|ts| {
+                ts.iter().any(|t| {
+                    t["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.contains(&"custom-build".into()))
+                })
+            })
+        })
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec![root];
+    while let Some(id) = queue.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        for dep in nodes.get(id)?["deps"].as_array()? {
+            // Dev-dependencies count for the stage itself only.
+            let dev_only = dep["dep_kinds"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().all(|k| k["kind"] == "dev"));
+            if dev_only && id != root {
+                continue;
+            }
+            if let Some(dep_id) = dep["pkg"].as_str() {
+                queue.push(dep_id);
+            }
+        }
+    }
+    Some(
+        seen.len()
+            + seen
+                .iter()
+                .filter(|id| with_build_script.contains(*id))
+                .count(),
+    )
 }
 
 /// Cargo's `error:` paragraphs, without its progress lines.
@@ -338,6 +460,43 @@ mod tests {
             display_path("/home/me/.cargo/registry/x.rs", root),
             "/home/me/.cargo/registry/x.rs"
         );
+    }
+
+    #[test]
+    fn progress_says_how_many_crates_of_about_how_many() {
+        assert_eq!(
+            progress_line("stage2-databases", 45, 160, Duration::from_secs(12)),
+            "building stage2-databases: 45/~160 crates compiled (12 s)"
+        );
+        assert_eq!(
+            progress_line("stage2-databases", 170, 160, Duration::from_secs(70)),
+            "building stage2-databases: 170 crates compiled (70 s)"
+        );
+    }
+
+    #[test]
+    fn units_are_the_dependency_closure_with_build_scripts_and_the_stages_dev_deps_only() {
+        let meta = serde_json::json!({
+            "packages": [
+                {"name": "stage", "id": "stage", "targets": [{"kind": ["lib"]}]},
+                {"name": "a", "id": "a", "targets": [{"kind": ["lib"]}, {"kind": ["custom-build"]}]},
+                {"name": "b", "id": "b", "targets": [{"kind": ["lib"]}]},
+                {"name": "dev", "id": "dev", "targets": [{"kind": ["lib"]}]},
+                {"name": "devdev", "id": "devdev", "targets": [{"kind": ["lib"]}]},
+            ],
+            "resolve": {"nodes": [
+                {"id": "stage", "deps": [
+                    {"pkg": "a", "dep_kinds": [{"kind": null}]},
+                    {"pkg": "dev", "dep_kinds": [{"kind": "dev"}]},
+                ]},
+                {"id": "a", "deps": [{"pkg": "b", "dep_kinds": [{"kind": "build"}]}]},
+                {"id": "b", "deps": []},
+                {"id": "dev", "deps": [{"pkg": "devdev", "dep_kinds": [{"kind": "dev"}]}]},
+                {"id": "devdev", "deps": []},
+            ]},
+        });
+        // stage, a (+ its build script), b, dev; not dev's own dev-dependency.
+        assert_eq!(count_units(&meta, "stage"), Some(5));
     }
 
     #[test]
