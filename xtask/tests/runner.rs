@@ -419,3 +419,25 @@ fn a_service_that_goes_away_during_the_run_is_reported_as_needed() {
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert_eq!(line_of(&report, "02_fail"), "- 02_fail needs Redis");
 }
+
+#[test]
+fn a_long_build_shows_how_far_it_got_even_when_piped() {
+    let course = course("slow-build");
+    // A build script that takes a while stands in for a first build's dependencies.
+    course.write(
+        "stage1-demo/build.rs",
+        "fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(4));\n}\n",
+    );
+    let out = course.xtask(&["check", "01_pass"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let progress = stderr(&out);
+    assert!(
+        progress.contains("  building stage1-demo: "),
+        "no progress in: {progress:?}"
+    );
+    assert!(progress.contains("crates compiled ("), "{progress:?}");
+    // Piped output is plain lines, never a line rewritten in place.
+    assert!(!progress.contains('\r'), "{progress:?}");
+    // The report itself stays on stdout, free of progress.
+    assert!(!stdout(&out).contains("building stage1-demo"));
+}
