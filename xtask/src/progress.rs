@@ -251,5 +251,17 @@ fn progress_json(ctx: &Ctx, standing: &Standing) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "stages": stages })).expect("json serializes")
+    // `course` sorts before `stages` (serde_json keeps keys sorted): the summary comes first.
+    let written: Vec<&Exercise> = ctx
+        .manifest
+        .written_stages()
+        .flat_map(|st| ctx.manifest.exercises_of(st))
+        .collect();
+    let course = serde_json::json!({
+        "passed": written.iter().filter(|ex| standing.passed(ex)).count(),
+        "total": written.len(),
+        "next": standing.next().map(|ex| ex.file.as_str()),
+    });
+    serde_json::to_string_pretty(&serde_json::json!({ "course": course, "stages": stages }))
+        .expect("json serializes")
 }

@@ -478,6 +478,7 @@ pub fn exercise_json(
     if let Some(r) = result {
         value["tampered"] = r.tampered.into();
         value["result"] = serde_json::to_value(&r.outcome).expect("outcome serializes");
+        compact_failures(&mut value["result"]);
         if !r.milestones.is_empty() {
             value["milestones"] =
                 serde_json::to_value(&r.milestones).expect("milestones serialize");
@@ -486,9 +487,54 @@ pub fn exercise_json(
     value
 }
 
+/// Tests that fail the same way (every test of an untouched exercise hits the same
+/// `todo!()`) are one failure with the other tests' names in `also`, not one copy each.
+fn compact_failures(result: &mut serde_json::Value) {
+    let Some(failures) = result.get_mut("failures").and_then(|f| f.as_array_mut()) else {
+        return;
+    };
+    let mut compact: Vec<serde_json::Value> = Vec::new();
+    for failure in failures.drain(..) {
+        let same = compact
+            .iter_mut()
+            .find(|c| c["message"] == failure["message"] && c["location"] == failure["location"]);
+        match same {
+            Some(first) => {
+                let also = first
+                    .as_object_mut()
+                    .expect("a failure is an object")
+                    .entry("also")
+                    .or_insert_with(|| serde_json::json!([]));
+                if let Some(list) = also.as_array_mut() {
+                    list.push(failure["test"].clone());
+                }
+            }
+            None => compact.push(failure),
+        }
+    }
+    *failures = compact;
+}
+
 #[cfg(test)]
 mod tests {
-    use super::postgres_said;
+    use super::{compact_failures, postgres_said};
+
+    #[test]
+    fn identical_failures_are_kept_once_with_the_other_names() {
+        let mut result = serde_json::json!({"status": "failing", "failures": [
+            {"test": "a", "message": "not yet implemented", "location": "x.rs:1:1"},
+            {"test": "b", "message": "assertion failed", "location": "t.rs:9:5"},
+            {"test": "c", "message": "not yet implemented", "location": "x.rs:1:1"},
+        ]});
+        compact_failures(&mut result);
+        assert_eq!(
+            result,
+            serde_json::json!({"status": "failing", "failures": [
+                {"test": "a", "message": "not yet implemented", "location": "x.rs:1:1", "also": ["c"]},
+                {"test": "b", "message": "assertion failed", "location": "t.rs:9:5"},
+            ]})
+        );
+    }
 
     #[test]
     fn postgres_errors_read_as_one_line() {

@@ -441,3 +441,47 @@ fn a_long_build_shows_how_far_it_got_even_when_piped() {
     // The report itself stays on stdout, free of progress.
     assert!(!stdout(&out).contains("building stage1-demo"));
 }
+
+#[test]
+fn after_a_pass_next_is_the_following_exercise_not_the_first_unfinished_one() {
+    let course = course("next-after");
+    course.xtask(&["check", "stage1"]);
+    course.write(
+        "stage1-demo/exercises/03_todo.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
+    );
+    let report = stdout(&course.xtask(&["check", "03_todo"]));
+    assert!(
+        report.contains(
+            "Done: 03_todo passed. Next exercise: stage1-demo/exercises/04_broken.rs — `cargo xtask check 04_broken`"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn progress_json_gives_the_summary_first_and_each_failure_once() {
+    let course = course("json");
+    course.write(
+        "stage1-demo/tests/03_todo.rs",
+        &format!(
+            "{}\n#[test]\nfn adds_again() {{\n    assert_eq!(add(2, 2), 4);\n}}\n",
+            course.read("stage1-demo/tests/03_todo.rs")
+        ),
+    );
+    assert!(course.xtask(&["bless"]).status.success());
+    course.xtask(&["check", "stage1"]);
+    let text = stdout(&course.xtask(&["progress", "--json"]));
+    assert!(text.starts_with("{\n  \"course\": {"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["course"],
+        serde_json::json!({"passed": 1, "total": 5, "next": "02_fail"})
+    );
+    // Both tests of 03_todo hit the same todo!(): one failure, the other test named in it.
+    let todo = &json["stages"][0]["exercises"][2];
+    assert_eq!(todo["name"], "03_todo");
+    let failures = todo["result"]["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0]["also"], serde_json::json!(["adds_again"]));
+}
