@@ -148,6 +148,19 @@ impl Service {
         }
     }
 
+    /// Whether testkit starts the service in a container when it is missing and a Docker
+    /// engine answers (its `containers` feature), so that the runner can count on it.
+    pub fn container_fallback(self) -> bool {
+        match self {
+            Service::Postgres | Service::Redis | Service::Rabbitmq => true,
+            Service::Kafka
+            | Service::Nginx
+            | Service::Chromium
+            | Service::Prometheus
+            | Service::Hadolint => false,
+        }
+    }
+
     /// How to get the service running on a typical learner's machine: the one text that
     /// `check`, `doctor` and the tests' own failure messages all show.
     pub fn how_to_start(self) -> &'static str {
@@ -237,6 +250,7 @@ mod tests {
             assert_eq!(service.env_var(), None);
             assert_eq!(service.default_url(), None);
             assert_eq!(service.default_port(), None);
+            assert!(!service.container_fallback(), "{service:?}");
             let fix = service.how_to_start();
             assert!(fix.starts_with("install "), "{fix}");
             for program in service.programs() {

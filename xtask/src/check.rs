@@ -11,7 +11,6 @@ use crate::libtest;
 use crate::manifest::{Exercise, Service};
 use crate::outcome::{ExerciseResult, Outcome};
 use crate::report;
-use crate::services;
 use crate::state::{self, State};
 use crate::{CmdResult, Ctx, Error};
 

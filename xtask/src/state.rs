@@ -81,7 +81,8 @@ pub fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// The hash of everything an exercise's result depends on: the learner's file, its test,
-/// the stage's manifest and support code, and the workspace's dependency versions.
+/// the stage's manifest and support code (testkit and the `services` crate it is built on
+/// included), and the workspace's dependency versions.
 pub fn exercise_hash(root: &Path, stage: &Stage, ex: &Exercise) -> String {
     let paths = ex.paths(stage);
     let mut files = vec![
@@ -94,6 +95,7 @@ pub fn exercise_hash(root: &Path, stage: &Stage, ex: &Exercise) -> String {
     for support in [
         Path::new(&stage.dir).join("src"),
         PathBuf::from("testkit/src"),
+        PathBuf::from("services/src"),
     ] {
         rust_files(&root.join(&support), &support, &mut files);
     }
