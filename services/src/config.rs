@@ -144,70 +144,61 @@ mod tests {
         })
     }
 
+    /// Checks `host_port` on each (address, expected host and port) pair.
+    fn assert_host_ports(cases: &[(&str, Option<(&str, u16)>)]) {
+        for &(url, expected) in cases {
+            let expected = expected.map(|(host, port)| (host.to_string(), port));
+            assert_eq!(host_port(url), expected, "{url}");
+        }
+    }
+
     #[test]
     fn host_and_port_come_from_the_url_or_the_scheme() {
-        assert_eq!(
-            host_port("postgres://postgres@127.0.0.1:5432"),
-            Some(("127.0.0.1".into(), 5432))
-        );
-        assert_eq!(
-            host_port("postgres://u:p@db.local/app?sslmode=disable"),
-            Some(("db.local".into(), 5432))
-        );
-        assert_eq!(
-            host_port("postgres://u:p@db.local:6000/app?x=1"),
-            Some(("db.local".into(), 6000))
-        );
-        assert_eq!(
-            host_port("postgresql://db.local"),
-            Some(("db.local".into(), 5432))
-        );
-        assert_eq!(
-            host_port("redis://127.0.0.1:6390/0"),
-            Some(("127.0.0.1".into(), 6390))
-        );
-        assert_eq!(
-            host_port("redis://127.0.0.1"),
-            Some(("127.0.0.1".into(), 6379))
-        );
-        assert_eq!(
-            host_port("rediss://cache.example"),
-            Some(("cache.example".into(), 6380))
-        );
-        assert_eq!(
-            host_port("amqp://guest:guest@[::1]:5673/%2f"),
-            Some(("::1".into(), 5673))
-        );
-        assert_eq!(host_port("amqp://[::1]"), Some(("::1".into(), 5672)));
-        assert_eq!(host_port("amqps://mq"), Some(("mq".into(), 5671)));
-        assert_eq!(host_port("not a url"), None);
-        assert_eq!(host_port("nonsense"), None);
-        assert_eq!(host_port("http://example.com"), None);
-        assert_eq!(host_port("redis://127.0.0.1:port"), None);
-        assert_eq!(host_port("amqp://[::1]x"), None);
+        assert_host_ports(&[
+            (
+                "postgres://postgres@127.0.0.1:5432",
+                Some(("127.0.0.1", 5432)),
+            ),
+            (
+                "postgres://u:p@db.local/app?sslmode=disable",
+                Some(("db.local", 5432)),
+            ),
+            (
+                "postgres://u:p@db.local:6000/app?x=1",
+                Some(("db.local", 6000)),
+            ),
+            ("postgresql://db.local", Some(("db.local", 5432))),
+            ("redis://127.0.0.1:6390/0", Some(("127.0.0.1", 6390))),
+            ("redis://127.0.0.1", Some(("127.0.0.1", 6379))),
+            ("rediss://cache.example", Some(("cache.example", 6380))),
+            ("amqp://guest:guest@[::1]:5673/%2f", Some(("::1", 5673))),
+            ("amqp://[::1]", Some(("::1", 5672))),
+            ("amqps://mq", Some(("mq", 5671))),
+            ("not a url", None),
+            ("nonsense", None),
+            ("http://example.com", None),
+            ("redis://127.0.0.1:port", None),
+            ("amqp://[::1]x", None),
+        ]);
     }
 
     #[test]
     fn a_kafka_broker_list_names_its_first_broker() {
-        assert_eq!(
-            host_port("127.0.0.1:9092"),
-            Some(("127.0.0.1".into(), 9092))
-        );
-        assert_eq!(
-            host_port("broker-1:19092,broker-2:19093"),
-            Some(("broker-1".into(), 19092))
-        );
-        assert_eq!(
-            host_port(" kafka.local:9093 , other:9094"),
-            Some(("kafka.local".into(), 9093))
-        );
-        assert_eq!(host_port("[::1]:9094"), Some(("::1".into(), 9094)));
-        // Without a scheme nothing says which port is meant, so it must be written.
-        assert_eq!(host_port("kafka.local"), None);
-        assert_eq!(host_port("[::1]"), None);
-        assert_eq!(host_port(":9092"), None);
-        assert_eq!(host_port("two words:9092"), None);
-        assert_eq!(host_port(""), None);
+        assert_host_ports(&[
+            ("127.0.0.1:9092", Some(("127.0.0.1", 9092))),
+            ("broker-1:19092,broker-2:19093", Some(("broker-1", 19092))),
+            (
+                " kafka.local:9093 , other:9094",
+                Some(("kafka.local", 9093)),
+            ),
+            ("[::1]:9094", Some(("::1", 9094))),
+            // Without a scheme nothing says which port is meant, so it must be written.
+            ("kafka.local", None),
+            ("[::1]", None),
+            (":9092", None),
+            ("two words:9092", None),
+            ("", None),
+        ]);
     }
 
     #[test]
