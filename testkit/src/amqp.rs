@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
 use lapin::{Connection, ConnectionProperties};
 
-use crate::resolve::{self, Service};
+use crate::{Service, resolve};
 
 pub struct TestAmqp {
     conn: Connection,

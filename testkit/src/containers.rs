@@ -12,24 +12,33 @@ use testcontainers::runners::SyncRunner;
 use testcontainers::{Container, Image};
 use testcontainers_modules::{postgres::Postgres, rabbitmq::RabbitMq, redis::Redis};
 
-use crate::resolve::{Resolved, Service};
+use services::{Resolved, Service};
 
 static POSTGRES: OnceLock<Option<(Container<Postgres>, String)>> = OnceLock::new();
 static REDIS: OnceLock<Option<(Container<Redis>, String)>> = OnceLock::new();
 static RABBITMQ: OnceLock<Option<(Container<RabbitMq>, String)>> = OnceLock::new();
 
+/// A container for `service`, where it is one of those that `Service::container_fallback`
+/// names, and a Docker engine answers.
 pub fn start(service: Service) -> Option<Resolved> {
+    let port = service.default_port()?;
     // SyncRunner makes its own runtime, which cannot happen on a runtime's thread.
     let url = std::thread::spawn(move || match service {
-        Service::Postgres => cached(&POSTGRES, Postgres::default().with_host_auth(), 5432, |p| {
+        Service::Postgres => cached(&POSTGRES, Postgres::default().with_host_auth(), port, |p| {
             format!("postgres://postgres@127.0.0.1:{p}")
         }),
-        Service::Redis => cached(&REDIS, Redis::default(), 6379, |p| {
+        Service::Redis => cached(&REDIS, Redis::default(), port, |p| {
             format!("redis://127.0.0.1:{p}")
         }),
-        Service::Rabbitmq => cached(&RABBITMQ, RabbitMq::default(), 5672, |p| {
+        Service::Rabbitmq => cached(&RABBITMQ, RabbitMq::default(), port, |p| {
             format!("amqp://guest:guest@127.0.0.1:{p}")
         }),
+        // No container for these: the runner knows it from `container_fallback`.
+        Service::Kafka
+        | Service::Nginx
+        | Service::Chromium
+        | Service::Prometheus
+        | Service::Hadolint => None,
     })
     .join()
     .ok()

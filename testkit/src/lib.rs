@@ -16,7 +16,9 @@
 //! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`), the same variable in the workspace's `.env`, the
 //! local default, a container started through testcontainers where a Docker engine answers
 //! (feature `containers`, which `cargo xtask check` turns on when it is needed); otherwise the
-//! test fails at once with a message that names the service and how to start it.
+//! test fails at once with a message that names the service and how to start it. The first
+//! three steps, the services themselves and the texts that say how to start them are the
+//! `services` crate's, which `cargo xtask` uses too, so both give a learner the same fix.
 
 #[cfg(feature = "amqp")]
 pub mod amqp;
@@ -26,4 +28,4 @@ pub mod postgres;
 pub mod redis;
 pub mod resolve;
 
-pub use resolve::Service;
+pub use services::Service;

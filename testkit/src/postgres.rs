@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::resolve::{self, Service};
+use crate::{Service, resolve};
 
 /// Advisory locks are keyed by two integers; this one names testkit's claims.
 const LOCK_CLASS: i32 = 0x6261_636b; // "back"
@@ -211,7 +211,7 @@ mod proxy {
 
     /// Starts a proxy to the database at `url`; returns the URL to connect through it.
     pub async fn counting_proxy(url: &str) -> (String, QueryCounter) {
-        let (host, port) = crate::resolve::host_port(url, 5432).expect("a PostgreSQL URL");
+        let (host, port) = services::host_port(url).expect("a PostgreSQL URL");
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the proxy");

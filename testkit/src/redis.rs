@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis::aio::ConnectionManager;
 
-use crate::resolve::{self, Service};
+use crate::{Service, resolve};
 
 const ROOT: &str = "tk";
 const STALE_AFTER: Duration = Duration::from_secs(600);

@@ -16,7 +16,6 @@ use crate::libtest;
 use crate::manifest::{Exercise, Service};
 use crate::outcome::{ExerciseResult, MilestoneResult, Outcome};
 use crate::report;
-use crate::services;
 use crate::state::{Hasher, Standing};
 use crate::{CmdResult, Ctx, Error};
 
@@ -167,9 +166,14 @@ impl Probes {
             up.entry(*service)
                 .or_insert_with(|| services::probe(&ctx.root, *service).reachable);
         }
-        let containers = up.values().any(|up| !up) && services::docker_engine_answers();
+        // Containers stand in only for the servers testkit can start (PostgreSQL, Redis,
+        // RabbitMQ); a missing program such as nginx stays missing.
+        let containers = up.iter().any(|(s, up)| !up && s.container_fallback())
+            && services::docker_engine_answers();
         if containers {
-            up.values_mut().for_each(|up| *up = true);
+            for (service, up) in up.iter_mut() {
+                *up |= service.container_fallback();
+            }
         }
         Probes { up, containers }
     }

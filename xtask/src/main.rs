@@ -35,7 +35,6 @@ mod names;
 mod outcome;
 mod progress;
 mod report;
-mod services;
 mod state;
 mod term;
 mod verify;

@@ -29,7 +29,7 @@ pub struct Stage {
     pub summary: String,
     /// Every service the stage's exercises use, and the default for an exercise that
     /// names none.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "service_ids::deserialize")]
     pub services: Vec<Service>,
     /// A stage that is announced but not written yet.
     #[serde(default)]
@@ -51,7 +51,7 @@ pub struct Exercise {
     /// Overrides the stage's roadmap step, where an exercise teaches another step.
     pub step: Option<usize>,
     /// The services this exercise's tests use, where they are fewer than the stage's.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "service_ids::deserialize")]
     pub services: Vec<Service>,
     /// Seconds the test binary may run before it is killed.
     #[serde(default = "default_timeout")]
@@ -94,33 +94,31 @@ fn default_timeout() -> u64 {
     10
 }
 
-/// A service an exercise's tests talk to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Service {
-    Postgres,
-    Redis,
-    Rabbitmq,
-    Nginx,
-}
+/// The services are the shared crate's, so that the runner and testkit agree on each one.
+pub use services::Service;
 
-impl Service {
-    pub const ALL: [Service; 4] = [
-        Service::Postgres,
-        Service::Redis,
-        Service::Rabbitmq,
-        Service::Nginx,
-    ];
+/// Services by the words the manifest, the cache and `--json` use for them (`"postgres"`):
+/// the shared crate has no serde, so these functions translate.
+pub mod service_ids {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Postgres => "PostgreSQL",
-            Service::Redis => "Redis",
-            Service::Rabbitmq => "RabbitMQ",
-            Service::Nginx => "nginx",
-        }
+    use super::Service;
+
+    pub fn serialize<S: Serializer>(services: &[Service], to: S) -> Result<S::Ok, S::Error> {
+        to.collect_seq(services.iter().map(|s| s.id()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<Vec<Service>, D::Error> {
+        Vec::<String>::deserialize(from)?
+            .iter()
+            .map(|id| Service::from_id(id).ok_or_else(|| D::Error::custom(unknown(id))))
+            .collect()
+    }
+
+    fn unknown(id: &str) -> String {
+        let known: Vec<&str> = Service::ALL.iter().map(|s| s.id()).collect();
+        format!("unknown service `{id}`; use one of {}", known.join(", "))
     }
 }
 
@@ -273,6 +271,58 @@ hints = ["h"]
             Manifest::parse(&text)
                 .unwrap_err()
                 .contains("unknown field `hint`")
+        );
+    }
+
+    #[test]
+    fn services_are_named_by_their_ids() {
+        let text = SMALL.replace(
+            "summary = \"x\"",
+            "summary = \"x\"\nservices = [\"postgres\", \"kafka\"]",
+        );
+        let m = Manifest::parse(&text).unwrap();
+        assert_eq!(
+            m.services_of(&m.exercises[0]),
+            vec![Service::Postgres, Service::Kafka]
+        );
+    }
+
+    #[test]
+    fn an_unknown_service_is_an_error_naming_the_known_ones() {
+        let text = SMALL.replace(
+            "hints = [\"h\"]",
+            "hints = [\"h\"]\nservices = [\"redis\", \"mysql\"]",
+        );
+        let err = Manifest::parse(&text).unwrap_err();
+        assert!(
+            err.contains(
+                "unknown service `mysql`; use one of postgres, redis, rabbitmq, kafka, nginx, \
+                 chromium, prometheus, hadolint"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_service_is_kept_by_its_id() {
+        // The cache (`state.json`) and `--json` keep the manifest's words, not Rust's names.
+        let outcome = crate::outcome::Outcome::NeedsService {
+            services: vec![Service::Redis, Service::Chromium],
+        };
+        let json = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(
+            json,
+            r#"{"status":"needs_service","services":["redis","chromium"]}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<crate::outcome::Outcome>(&json).unwrap(),
+            outcome
+        );
+        assert!(
+            serde_json::from_str::<crate::outcome::Outcome>(
+                r#"{"status":"needs_service","services":["mysql"]}"#
+            )
+            .is_err()
         );
     }
 

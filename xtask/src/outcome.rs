@@ -33,7 +33,10 @@ pub enum Outcome {
         message: String,
     },
     /// A service the tests talk to is not reachable; the tests were not run.
-    NeedsService { services: Vec<Service> },
+    NeedsService {
+        #[serde(with = "crate::manifest::service_ids")]
+        services: Vec<Service>,
+    },
     /// The build failed outside this exercise (the stage's support code, a build script,
     /// a dependency that could not be fetched).
     BuildFailed { message: String },

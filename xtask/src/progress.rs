@@ -244,7 +244,7 @@ fn progress_json(ctx: &Ctx, standing: &Standing) -> String {
                 "dir": stage.dir,
                 "title": stage.title,
                 "planned": stage.planned,
-                "services": stage.services,
+                "services": stage.services.iter().map(|s| s.id()).collect::<Vec<_>>(),
                 "passed": passed,
                 "total": exercises.len(),
                 "exercises": exercises,
