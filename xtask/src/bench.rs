@@ -22,17 +22,18 @@ const EDITS: [(&str, &str, &str); 3] = [
     (
         "status-codes",
         "std only",
-        "≤ 0.9 s (1.5 × rustlings' 0.6 s)",
+        "≤ rustlings' run; plain + 0.1 s",
     ),
-    ("tcp-server", "tokio + reqwest", "≤ 2 s"),
-    ("crud", "sqlx + PostgreSQL", "≤ 3 s"),
+    ("tcp-server", "tokio + reqwest", "≤ 1.5 s; plain + 0.1 s"),
+    ("crud", "sqlx + PostgreSQL", "≤ 1.5 s; plain + 0.1 s"),
 ];
 
 pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
+    // Another course (`BACKENDLINGS_ROOT`, e.g. the runner's fixture) may lack some of them.
     let edits: Vec<(&Exercise, &str, &str)> = EDITS
         .iter()
-        .map(|(id, what, budget)| Ok((find(ctx, id)?, *what, *budget)))
-        .collect::<Result<_, Error>>()?;
+        .filter_map(|(id, what, budget)| Some((find(ctx, id)?, *what, *budget)))
+        .collect();
     let stages: Vec<&str> = ctx
         .manifest
         .written_stages()
@@ -45,6 +46,11 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
         "machine: {} cores\n",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    if std::env::var_os("BACKENDLINGS_ROOT").is_some() {
+        println!(
+            "(BACKENDLINGS_ROOT is set: the runner is run directly, without `cargo run`'s startup)\n"
+        );
+    }
 
     // Warm everything first: the figures below are for a learner's second and later checks.
     for stage in &stages {
@@ -55,13 +61,13 @@ pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {
     report(
         "cargo xtask progress, nothing changed",
         &progress,
-        "≤ 0.5 s",
+        "≤ 0.15 s",
     );
 
     let directory = ctx.manifest.exercises.iter().find(|e| e.directory);
     let edits = edits
         .into_iter()
-        .chain(directory.map(|ex| (ex, "a directory exercise", "≤ 3 s")));
+        .chain(directory.map(|ex| (ex, "a directory exercise", "≤ 1.5 s; plain + 0.1 s")));
     for (ex, what, budget) in edits {
         let (runner, plain) = edit_and_check(ctx, ex)?;
         report(
@@ -132,23 +138,24 @@ fn slowest(ctx: &Ctx, stage: &str) -> Option<(String, u64)> {
         .max_by_key(|(_, ms)| *ms)
 }
 
-fn find<'a>(ctx: &'a Ctx, id: &str) -> Result<&'a Exercise, Error> {
-    ctx.manifest
-        .exercises
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| {
-            Error::Failed(format!(
-                "the bench needs exercise `{id}`, which the manifest lacks"
-            ))
-        })
+fn find<'a>(ctx: &'a Ctx, id: &str) -> Option<&'a Exercise> {
+    ctx.manifest.exercises.iter().find(|e| e.id == id)
 }
 
 /// Runs `cargo xtask ARGS` as a learner would, and returns how long it took.
 /// Its exit code is not a failure here: a failing exercise is a fine thing to time.
 fn xtask(ctx: &Ctx, args: &[&str], target_dir: Option<&Path>) -> Result<Duration, Error> {
-    let mut cmd = Command::new(cargo());
-    cmd.current_dir(&ctx.root).args(["xtask"]).args(args);
+    // Another course has no `cargo xtask` alias: run this very runner on it, without the
+    // `cargo run` that a learner's `cargo xtask` adds (said in the output).
+    let mut cmd = match std::env::var_os("BACKENDLINGS_ROOT") {
+        Some(_) => Command::new(std::env::current_exe().map_err(|e| e.to_string())?),
+        None => {
+            let mut cmd = Command::new(cargo());
+            cmd.arg("xtask");
+            cmd
+        }
+    };
+    cmd.current_dir(&ctx.root).args(args);
     cmd.stdout(Stdio::null())
         .stderr(Stdio::null())
         .stdin(Stdio::null())
