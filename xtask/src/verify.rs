@@ -193,7 +193,7 @@ fn lint_commands(stages: &[&Stage]) -> Vec<(String, Vec<String>)> {
     let words = |line: &str| line.split_whitespace().map(str::to_string).collect();
     let mut commands = vec![
         (
-            "clippy -D warnings: the workspace (runner and starters)".to_string(),
+            "clippy -D warnings: the workspace (starters, testkit, services)".to_string(),
             words("clippy --workspace --all-targets --quiet -- -D warnings"),
         ),
         (
@@ -211,8 +211,16 @@ fn lint_commands(stages: &[&Stage]) -> Vec<(String, Vec<String>)> {
         ));
     }
     commands.push((
+        "clippy -D warnings: the runner".to_string(),
+        words("clippy --manifest-path xtask/Cargo.toml --all-targets --quiet -- -D warnings"),
+    ));
+    commands.push((
         "rustfmt --check: the workspace".to_string(),
         words("fmt --all --check -- --color never"),
+    ));
+    commands.push((
+        "rustfmt --check: the runner".to_string(),
+        words("fmt --manifest-path xtask/Cargo.toml --all --check -- --color never"),
     ));
     commands
 }
@@ -262,6 +270,14 @@ fn files_problem(ctx: &Ctx, stage: &Stage) -> Option<String> {
     }
     if exercises.is_empty() {
         problems.push("the stage has no exercises in xtask/curriculum.toml".into());
+    }
+    let alias = Path::new(&stage.dir).join(".cargo").join("config.toml");
+    let text = std::fs::read_to_string(ctx.root.join(&alias)).unwrap_or_default();
+    if !text.contains(r#"xtask = "run -q --manifest-path ../xtask/Cargo.toml --""#) {
+        problems.push(format!(
+            "{} does not give `cargo xtask` from the stage's folder: copy stage1-fundamentals/.cargo/config.toml",
+            alias.display()
+        ));
     }
     for ex in &exercises {
         let files = ctx.manifest.files(ex);

@@ -130,6 +130,10 @@ pub fn course(name: &str) -> Course {
         "[package]\nname = \"stage1-demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[features]\nsolution = []\n",
     );
     write("stage1-demo/src/lib.rs", "//! Support code.\n");
+    write(
+        "stage1-demo/.cargo/config.toml",
+        "[alias]\nxtask = \"run -q --manifest-path ../xtask/Cargo.toml --\"\n",
+    );
     write("xtask/curriculum.toml", MANIFEST);
     for (stem, body, assertion) in EXERCISES {
         write(&format!("stage1-demo/exercises/{stem}.rs"), body);
