@@ -1,4 +1,5 @@
 //! testkit against the real services: isolation, cleanup, counting.
+#![cfg(all(feature = "postgres", feature = "redis"))]
 
 use redis::AsyncCommands;
 
