@@ -27,8 +27,8 @@
 //!
 //! The first line is the expectation that failed; then `>` lines are the request, `<` lines
 //! the response, each an HTTP message as it travels: a start line, headers, a blank line, the
-//! body. Bodies that are JSON are pretty-printed, and a body longer than 2 KB is cut, with a
-//! note saying how much was left out. `authorization`, `cookie` and `set-cookie` are shown but
+//! body. Bodies that are JSON are pretty-printed, their keys in the order they were sent, and a
+//! body longer than 2 KB is cut, with a note saying how much was left out. `authorization`, `cookie` and `set-cookie` are shown but
 //! cut after 20 characters: enough to tell a `Bearer` token from a `Basic` one, not enough to
 //! spread a secret through CI logs. The headers shown on the request side are those the test
 //! set (and `content-type` for a JSON body); the client adds `host`, `accept` and
@@ -94,11 +94,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode, Version};
 
 /// How long a request waits for its whole answer, unless [`Client::with_timeout`] says
@@ -176,7 +177,7 @@ impl Client {
     /// as it is.
     #[track_caller]
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = if path.contains("://") {
+        let url = if path.starts_with("http://") || path.starts_with("https://") {
             path.to_string()
         } else {
             let base = self.base.as_str().trim_end_matches('/');

@@ -161,10 +161,22 @@ async fn a_base_url_and_a_relative_path_make_the_url() {
     let client = Client::new(format!("http://{addr}/api/"));
     assert_eq!(client.base_url(), format!("http://{addr}/api"));
     client.get("users?page=2").send().await.expect_status(201);
-    let request = seen.lock().unwrap()[0].clone();
+    // A URL in the query string is part of the path, not a server to go to instead.
+    client
+        .get("/login?next=http://elsewhere/")
+        .send()
+        .await
+        .expect_status(201);
+    let seen = seen.lock().unwrap();
     assert!(
-        request.starts_with("GET /api/users?page=2 HTTP/1.1\r\n"),
-        "{request}"
+        seen[0].starts_with("GET /api/users?page=2 HTTP/1.1\r\n"),
+        "{}",
+        seen[0]
+    );
+    assert!(
+        seen[1].starts_with("GET /api/login?next=http://elsewhere/ HTTP/1.1\r\n"),
+        "{}",
+        seen[1]
     );
 }
 
