@@ -11,12 +11,12 @@ mod exercise;
 
 use exercise::*;
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use testkit::within;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::{TcpListener, TcpStream};
@@ -43,13 +43,6 @@ async fn start() -> SocketAddr {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(run(listener));
     addr
-}
-
-/// Runs `work`, failing the test instead of hanging if it takes more than 5 s.
-async fn within<F: Future>(what: &str, work: F) -> F::Output {
-    timeout(Duration::from_secs(5), work)
-        .await
-        .unwrap_or_else(|_| panic!("timed out: {what}"))
 }
 
 fn client() -> reqwest::Client {

@@ -11,14 +11,13 @@ mod exercise;
 
 use exercise::*;
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use testkit::within;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::time::timeout;
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -117,13 +116,6 @@ fn policy(max_attempts: u32, base_ms: u64) -> RetryPolicy {
     }
 }
 
-/// Runs `work`, failing the test instead of hanging if it takes more than 5 s.
-async fn within<F: Future>(work: F) -> F::Output {
-    timeout(Duration::from_secs(5), work)
-        .await
-        .expect("get_with_retry took more than 5 s")
-}
-
 #[test]
 fn backoff_doubles_from_the_base_delay() {
     let policy = RetryPolicy {
@@ -181,11 +173,10 @@ fn only_502_503_and_504_are_retryable_statuses() {
 #[tokio::test]
 async fn returns_the_body_of_a_first_success() {
     let server = TestServer::start(&[Reply::Status(200)]).await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(3, 10),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(3, 10)),
+    )
     .await;
     assert_eq!(result, Ok("hello from attempt 1".to_string()));
     assert_eq!(server.attempts(), 1);
@@ -195,11 +186,10 @@ async fn returns_the_body_of_a_first_success() {
 async fn retries_503_until_a_success() {
     let server =
         TestServer::start(&[Reply::Status(503), Reply::Status(503), Reply::Status(200)]).await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(5, 10),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(5, 10)),
+    )
     .await;
     assert_eq!(result, Ok("hello from attempt 3".to_string()));
     assert_eq!(server.attempts(), 3);
@@ -209,11 +199,10 @@ async fn retries_503_until_a_success() {
 async fn retries_502_and_504_too() {
     let server =
         TestServer::start(&[Reply::Status(502), Reply::Status(504), Reply::Status(200)]).await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(5, 10),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(5, 10)),
+    )
     .await;
     assert_eq!(result, Ok("hello from attempt 3".to_string()));
     assert_eq!(server.attempts(), 3);
@@ -228,11 +217,10 @@ async fn waits_the_backoff_delay_between_attempts() {
         Reply::Status(200),
     ])
     .await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(5, 40),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(5, 40)),
+    )
     .await;
     assert_eq!(result, Ok("hello from attempt 4".to_string()));
     let gaps = server.gaps();
@@ -248,11 +236,10 @@ async fn waits_the_backoff_delay_between_attempts() {
 #[tokio::test]
 async fn does_not_retry_a_404() {
     let server = TestServer::start(&[Reply::Status(404), Reply::Status(200)]).await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(5, 10),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(5, 10)),
+    )
     .await;
     assert_eq!(result, Err(FetchError::Status(404)));
     assert_eq!(
@@ -266,11 +253,10 @@ async fn does_not_retry_a_404() {
 async fn gives_up_after_max_attempts_with_the_last_status() {
     let server =
         TestServer::start(&[Reply::Status(503), Reply::Status(503), Reply::Status(502)]).await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(3, 10),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(3, 10)),
+    )
     .await;
     assert_eq!(
         result,
@@ -289,11 +275,10 @@ async fn gives_up_after_max_attempts_with_the_last_status() {
 #[tokio::test]
 async fn makes_a_single_attempt_when_max_attempts_is_one() {
     let server = TestServer::start(&[Reply::Status(503), Reply::Status(200)]).await;
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(1, 10),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(1, 10)),
+    )
     .await;
     assert_eq!(
         result,
@@ -309,11 +294,10 @@ async fn makes_a_single_attempt_when_max_attempts_is_one() {
 async fn does_not_wait_after_the_last_attempt() {
     let server = TestServer::start(&[Reply::Status(503)]).await;
     let start = Instant::now();
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &server.url,
-        &policy(2, 300),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(2, 300)),
+    )
     .await;
     let elapsed = start.elapsed();
     assert_eq!(
@@ -335,11 +319,10 @@ async fn does_not_wait_after_the_last_attempt() {
 async fn a_hanging_server_times_out_and_is_retried() {
     let server = TestServer::start(&[Reply::Hang, Reply::Status(200)]).await;
     let start = Instant::now();
-    let result = within(get_with_retry(
-        &client(300 * MS),
-        &server.url,
-        &policy(3, 20),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(300 * MS), &server.url, &policy(3, 20)),
+    )
     .await;
     assert_eq!(result, Ok("hello from attempt 2".to_string()));
     assert_eq!(server.attempts(), 2);
@@ -352,11 +335,10 @@ async fn a_hanging_server_times_out_and_is_retried() {
 #[tokio::test]
 async fn gives_up_on_a_server_that_always_hangs() {
     let server = TestServer::start(&[Reply::Hang]).await;
-    let result = within(get_with_retry(
-        &client(200 * MS),
-        &server.url,
-        &policy(2, 20),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(200 * MS), &server.url, &policy(2, 20)),
+    )
     .await;
     assert_eq!(
         result,
@@ -376,11 +358,14 @@ async fn retries_a_refused_connection_then_gives_up() {
     drop(listener);
 
     let start = Instant::now();
-    let result = within(get_with_retry(
-        &client(2000 * MS),
-        &format!("http://{addr}/data"),
-        &policy(3, 40),
-    ))
+    let result = within(
+        "get_with_retry",
+        get_with_retry(
+            &client(2000 * MS),
+            &format!("http://{addr}/data"),
+            &policy(3, 40),
+        ),
+    )
     .await;
     assert_eq!(
         result,

@@ -11,20 +11,13 @@ mod exercise;
 
 use exercise::*;
 
-use std::future::Future;
 use std::time::Duration;
 
+use testkit::within_secs;
 use tokio::sync::{mpsc, watch};
-use tokio::time::{Instant, sleep, timeout};
+use tokio::time::{Instant, sleep};
 
 const MS: Duration = Duration::from_millis(1);
-
-/// Runs `work`, failing the test with `message` instead of hanging if it takes more than 3 s.
-async fn within<F: Future>(message: &str, work: F) -> F::Output {
-    timeout(Duration::from_secs(3), work)
-        .await
-        .unwrap_or_else(|_| panic!("{message}"))
-}
 
 /// The most items the producer was ever ahead of the consumer, checking every step of the log.
 fn max_lead(events: &[Event]) -> u32 {
@@ -42,7 +35,7 @@ fn max_lead(events: &[Event]) -> u32 {
 
 #[tokio::test]
 async fn fetch_all_keeps_the_input_order() {
-    let items = within("fetch_all hung", fetch_all(&[30, 10, 20])).await;
+    let items = within_secs(3, "fetch_all", fetch_all(&[30, 10, 20])).await;
     assert_eq!(
         items,
         ["item-30", "item-10", "item-20"],
@@ -52,7 +45,7 @@ async fn fetch_all_keeps_the_input_order() {
 
 #[tokio::test]
 async fn fetch_all_of_no_ids_is_empty() {
-    let items = within("fetch_all hung", fetch_all(&[])).await;
+    let items = within_secs(3, "fetch_all", fetch_all(&[])).await;
     assert_eq!(items, Vec::<String>::new());
 }
 
@@ -62,7 +55,7 @@ async fn fetch_all_of_no_ids_is_empty() {
 async fn fetch_all_runs_the_fetches_concurrently() {
     let ids: Vec<u32> = (100..110).collect();
     let start = Instant::now();
-    let items = within("fetch_all hung", fetch_all(&ids)).await;
+    let items = within_secs(3, "fetch_all", fetch_all(&ids)).await;
     let elapsed = start.elapsed();
     let expected: Vec<String> = ids.iter().map(|id| format!("item-{id}")).collect();
     assert_eq!(items, expected);
@@ -76,14 +69,14 @@ async fn fetch_all_runs_the_fetches_concurrently() {
 
 #[tokio::test]
 async fn with_timeout_returns_the_output_of_a_fast_future() {
-    let result = within("with_timeout hung", with_timeout(fetch(10), 2000 * MS)).await;
+    let result = within_secs(3, "with_timeout", with_timeout(fetch(10), 2000 * MS)).await;
     assert_eq!(result, Ok("item-10".to_string()));
 }
 
 #[tokio::test(start_paused = true)]
 async fn with_timeout_gives_up_at_the_limit() {
     let start = Instant::now();
-    let result = within("with_timeout hung", with_timeout(fetch(2000), 100 * MS)).await;
+    let result = within_secs(3, "with_timeout", with_timeout(fetch(2000), 100 * MS)).await;
     let elapsed = start.elapsed();
     assert_eq!(result, Err(TimedOut(100 * MS)));
     assert_eq!(
@@ -101,8 +94,9 @@ async fn worker_processes_every_job_until_the_channel_closes() {
         jobs.send(job).await.unwrap();
     }
     drop(jobs);
-    let done = within(
-        "the worker should stop when the jobs channel closes",
+    let done = within_secs(
+        3,
+        "the worker (it should stop when the jobs channel closes)",
         worker(job_rx, shutdown_rx),
     )
     .await;
@@ -116,8 +110,9 @@ async fn worker_waiting_for_jobs_stops_on_shutdown() {
     let handle = tokio::spawn(worker(job_rx, shutdown_rx));
     sleep(50 * MS).await;
     shutdown.send(true).unwrap();
-    let done = within(
-        "a worker waiting for a job must still notice the shutdown: select! over both",
+    let done = within_secs(
+        3,
+        "a worker waiting for a job (it must still notice the shutdown: select! over both)",
         handle,
     )
     .await
@@ -136,8 +131,9 @@ async fn worker_stops_in_the_middle_of_a_long_job() {
     // The two short jobs are done by now; the minute-long one has just started.
     sleep(300 * MS).await;
     shutdown.send(true).unwrap();
-    let done = within(
-        "shutdown must interrupt a job in progress: select! between the job and the signal",
+    let done = within_secs(
+        3,
+        "a worker busy with a job (shutdown must interrupt it: select! between the job and the signal)",
         handle,
     )
     .await
@@ -147,7 +143,7 @@ async fn worker_stops_in_the_middle_of_a_long_job() {
 
 #[tokio::test]
 async fn pipeline_delivers_every_item_in_order() {
-    let events = within("pipeline hung", pipeline(6, 2)).await;
+    let events = within_secs(3, "pipeline", pipeline(6, 2)).await;
     let produced: Vec<Event> = events
         .iter()
         .copied()
@@ -164,7 +160,7 @@ async fn pipeline_delivers_every_item_in_order() {
 
 #[tokio::test]
 async fn pipeline_producer_stays_at_most_capacity_ahead() {
-    let events = within("pipeline hung", pipeline(8, 2)).await;
+    let events = within_secs(3, "pipeline", pipeline(8, 2)).await;
     assert_eq!(events.len(), 16, "{events:?}");
     assert_eq!(
         max_lead(&events),
@@ -176,7 +172,7 @@ async fn pipeline_producer_stays_at_most_capacity_ahead() {
 
 #[tokio::test]
 async fn pipeline_with_capacity_one_goes_in_lockstep() {
-    let events = within("pipeline hung", pipeline(5, 1)).await;
+    let events = within_secs(3, "pipeline", pipeline(5, 1)).await;
     assert_eq!(events.len(), 10, "{events:?}");
     assert_eq!(max_lead(&events), 1, "{events:?}");
 }

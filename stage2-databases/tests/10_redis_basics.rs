@@ -12,19 +12,12 @@ mod exercise;
 use exercise::*;
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionLike, ConnectionManager};
 use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
-
-/// Runs a check, failing with a clear message instead of hanging.
-async fn within<T>(what: &str, work: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(5), work)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within 5 s"))
-}
+use testkit::within;
 
 /// One trip to the server and back: the commands sent together, and whether they were
 /// wrapped in MULTI/EXEC.

@@ -11,18 +11,9 @@ mod exercise;
 
 use exercise::*;
 
-use std::future::Future;
-use std::time::Duration;
-
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
-
-/// Runs a check, failing with a clear message instead of hanging.
-async fn within<T>(what: &str, work: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(5), work)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within 5 s"))
-}
+use testkit::within;
 
 fn entry(player: &str, score: i64) -> Entry {
     Entry {

@@ -11,18 +11,9 @@ mod exercise;
 
 use exercise::*;
 
-use std::future::Future;
-use std::time::Duration;
-
 use redis::AsyncCommands;
 use testkit::redis::TestRedis;
-
-/// Runs a check, failing with a clear message instead of hanging.
-async fn within<T>(what: &str, work: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(10), work)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within 10 s"))
-}
+use testkit::within_secs;
 
 /// Which implementation a test runs.
 #[derive(Clone, Copy, Debug)]
@@ -71,9 +62,9 @@ async fn takes_from_the_stock_and_reports_what_is_left(via: Via) {
     let key = r.key("stock:sku-1");
     set_stock(&r, &key, 10).await;
 
-    let first = within("reserve", reserve(&r, via, &key, 3)).await;
+    let first = within_secs(10, "reserve", reserve(&r, via, &key, 3)).await;
     assert_eq!(first.expect("reserve 3 of 10"), reservation(3, 7));
-    let second = within("reserve", reserve(&r, via, &key, 7)).await;
+    let second = within_secs(10, "reserve", reserve(&r, via, &key, 7)).await;
     assert_eq!(
         second.expect("reserve the last 7"),
         reservation(7, 0),
@@ -87,7 +78,7 @@ async fn refuses_more_than_available_and_changes_nothing(via: Via) {
     let key = r.key("stock:sku-2");
     set_stock(&r, &key, 3).await;
 
-    let refused = within("reserve", reserve(&r, via, &key, 5)).await;
+    let refused = within_secs(10, "reserve", reserve(&r, via, &key, 5)).await;
     assert_eq!(out_of_stock(refused), (5, 3));
     assert_eq!(
         stock(&r, &key).await,
@@ -96,7 +87,7 @@ async fn refuses_more_than_available_and_changes_nothing(via: Via) {
     );
 
     let missing = r.key("stock:never-stocked");
-    let refused = within("reserve", reserve(&r, via, &missing, 1)).await;
+    let refused = within_secs(10, "reserve", reserve(&r, via, &missing, 1)).await;
     assert_eq!(
         out_of_stock(refused),
         (1, 0),
@@ -152,7 +143,8 @@ async fn never_oversells_to_200_concurrent_buyers(via: Via) {
     let key = r.key("stock:hot-item");
     set_stock(&r, &key, 50).await;
 
-    let (reserved, refused) = within("200 reservations", rush(&r, via, &key, 200, 1)).await;
+    let (reserved, refused) =
+        within_secs(10, "200 reservations", rush(&r, via, &key, 200, 1)).await;
 
     let left = stock(&r, &key).await;
     assert_eq!(
@@ -181,7 +173,7 @@ async fn serves_larger_orders_while_they_fit(via: Via) {
     let key = r.key("stock:bulk");
     set_stock(&r, &key, 10).await;
 
-    let (reserved, refused) = within("10 reservations", rush(&r, via, &key, 10, 3)).await;
+    let (reserved, refused) = within_secs(10, "10 reservations", rush(&r, via, &key, 10, 3)).await;
 
     assert_eq!(
         reserved,

@@ -11,7 +11,6 @@ mod exercise;
 
 use exercise::*;
 
-use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +18,7 @@ use redis::AsyncCommands;
 use serde_json::json;
 use testkit::postgres::TestDatabase;
 use testkit::redis::TestRedis;
+use testkit::within;
 
 const LONG: Duration = Duration::from_secs(60);
 
@@ -28,13 +28,6 @@ fn session(user_id: i64, token: &str, roles: &[&str]) -> Session {
         csrf_token: token.to_string(),
         roles: roles.iter().map(|r| r.to_string()).collect(),
     }
-}
-
-/// Runs a check, failing with a clear message instead of hanging.
-async fn within<T>(what: &str, work: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(5), work)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within 5 s"))
 }
 
 /// The service handles are returned too: they keep the database and the key prefix ours.

@@ -1,16 +1,26 @@
 //! Real services for the course's tests: PostgreSQL, Redis and RabbitMQ, each test isolated
-//! from the others, a clear error within seconds when a service is missing, never a hang.
+//! from the others, a clear error within seconds when a service is missing, never a hang;
+//! and an HTTP client whose failures show the whole exchange.
 //!
 //! ```text
-//! let db = testkit::postgres::database().await;      // a clean database of its own
+//! let db = testkit::postgres::database().await;      // feature `postgres`: a clean database
 //! sqlx::query("CREATE TABLE t (id int)").execute(db.pool()).await?;
 //!
-//! let redis = testkit::redis::connection().await;     // its own key prefix
+//! let redis = testkit::redis::connection().await;     // feature `redis`: its own key prefix
 //! let key = redis.key("visits");                      // "tk:…:visits", deleted afterwards
 //!
 //! let amqp = testkit::amqp::connection().await;       // feature `amqp`
 //! let queue = amqp.queue("jobs");                     // "tk.….jobs", deleted afterwards
+//!
+//! let client = testkit::http::Client::new(addr);      // feature `http`
+//! client.get("/health").send().await.expect_status(200);  // a failure prints the exchange
+//!
+//! let rows = testkit::within("fetch_all", fetch_all(&pool)).await;  // fails after 5 s
 //! ```
+//!
+//! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `http`), so a stage builds
+//! only the clients it uses; `within` and `resolve` need none. The [`http`] module's
+//! documentation shows what a failure prints.
 //!
 //! Where each service is found, in order (see `resolve`): the URL in the environment
 //! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`), the same variable in the workspace's `.env`, the
@@ -24,8 +34,14 @@
 pub mod amqp;
 #[cfg(feature = "containers")]
 mod containers;
+#[cfg(feature = "http")]
+pub mod http;
+#[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "redis")]
 pub mod redis;
 pub mod resolve;
+mod timeout;
 
 pub use services::Service;
+pub use timeout::{DEFAULT_SECS, within, within_secs};

@@ -1,4 +1,5 @@
 //! testkit against the real services: isolation, cleanup, counting.
+#![cfg(all(feature = "postgres", feature = "redis"))]
 
 use redis::AsyncCommands;
 
@@ -64,7 +65,10 @@ async fn a_database_claimed_again_is_wiped_of_tables_schemas_and_types() {
     .await
     .unwrap();
     drop(db);
-    // Claim until the same database comes back (other tests may hold it meanwhile).
+    // Claim until the same database comes back (other tests may hold it meanwhile). A claim
+    // takes the free database with the lowest number, so each other one is held until the
+    // end: let go, it would be the next claim's again, and ours, higher up, never would.
+    let mut others = Vec::new();
     for _ in 0..50 {
         let again = testkit::postgres::database().await;
         if again.name() == name {
@@ -79,6 +83,7 @@ async fn a_database_claimed_again_is_wiped_of_tables_schemas_and_types() {
             assert_eq!(objects, 0, "a claimed database must be empty");
             return;
         }
+        others.push(again);
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("database {name} was never claimed again");
