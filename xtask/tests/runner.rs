@@ -485,3 +485,60 @@ fn progress_json_gives_the_summary_first_and_each_failure_once() {
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert_eq!(failures[0]["also"], serde_json::json!(["adds_again"]));
 }
+
+/// What `testkit::http` prints when a check fails (copied from a real run, port and date
+/// fixed): the runner must show all of it, request and response, under the failing test.
+const TRANSCRIPT: &str = r#"expected status 201 Created, got 422 Unprocessable Entity
+
+> POST http://127.0.0.1:33205/users
+> content-type: application/json
+>
+> {
+>   "name": "Ada Lovelace, Countess of Lovelace, mathematician",
+>   "role": "admin"
+> }
+
+< HTTP/1.1 422 Unprocessable Entity
+< content-type: application/json
+< content-length: 101
+<
+< {
+<   "error": "validation failed",
+<   "fields": {
+<     "name": "must be at most 40 characters",
+<     "email": "is required"
+<   }
+< }"#;
+
+#[test]
+fn a_failing_http_check_shows_the_whole_exchange() {
+    let course = course("transcript");
+    // A long body, as a real API sends: the transcript is still shown whole.
+    let padding: String = (0..60)
+        .map(|i| format!("<   \"line {i}\": {i},\n"))
+        .collect();
+    let transcript = TRANSCRIPT.replace(
+        "<   \"fields\": {\n",
+        &format!("{padding}<   \"fields\": {{\n"),
+    );
+    course.write(
+        "stage1-demo/tests/02_fail.rs",
+        &format!(
+            "#[test]\nfn creating_a_user_answers_201() {{\n    panic!(\"{{}}\", {transcript:?});\n}}\n"
+        ),
+    );
+    assert!(course.xtask(&["bless"]).status.success());
+    let report = stdout(&course.xtask(&["check", "02_fail"]));
+    let shown: String = report
+        .lines()
+        .skip_while(|l| !l.contains("expected status 201 Created"))
+        .take(transcript.lines().count())
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    assert_eq!(shown.trim_end(), transcript, "in:\n{report}");
+    assert!(
+        report
+            .contains("failed: creating_a_user_answers_201\n  at stage1-demo/tests/02_fail.rs:3:5"),
+        "{report}"
+    );
+}
