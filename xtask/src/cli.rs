@@ -145,6 +145,16 @@ pub const COMMANDS: &[Command] = &[
         run: |ctx, args| crate::verify::run(ctx, args.name.as_deref()),
     },
     Command {
+        name: "mistakes",
+        aliases: &[],
+        takes: Takes::OptionalTarget,
+        flags: &[],
+        usage: "[TARGET]",
+        help: "every kept wrong solution fails its exercise's tests",
+        maintainer: true,
+        run: |ctx, args| crate::mistakes::run(ctx, args.name.as_deref()),
+    },
+    Command {
         name: "bless",
         aliases: &[],
         takes: Takes::Nothing,

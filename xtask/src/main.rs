@@ -19,7 +19,7 @@
 //! `progress` and the first screen read the state back (`state::Standing`) and never build.
 //! `manifest` reads `xtask/curriculum.toml`; `hash` keeps the course's record of its files
 //! (`xtask/checksums.txt`); `term` decides on colour. The other commands (`hint`,
-//! `solution`, `reset`, `doctor`, `bless`, `bench`) each take what they need of these.
+//! `solution`, `reset`, `doctor`, `bless`, `bench`, `mistakes`) each take what they need of these.
 
 mod bench;
 mod check;
@@ -31,6 +31,7 @@ mod files;
 mod hash;
 mod libtest;
 mod manifest;
+mod mistakes;
 mod names;
 mod outcome;
 mod progress;

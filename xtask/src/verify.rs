@@ -121,6 +121,23 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
         );
     }
 
+    let mistakes = crate::mistakes::find(ctx, &exercises);
+    if !mistakes.is_empty() {
+        tally.section("Every kept mistake fails its tests");
+        for (mistake, verdict) in crate::mistakes::try_all(ctx, &mistakes)? {
+            let name = format!(
+                "{} mistake {} ({})",
+                mistake.exercise.file,
+                mistake.slug(),
+                mistake.what
+            );
+            match verdict {
+                Ok(caught_by) => tally.record(&format!("{name}: caught by {caught_by}"), None),
+                Err(problem) => tally.record(&name, Some(problem)),
+            }
+        }
+    }
+
     let apps: Vec<(&Exercise, &str)> = exercises
         .iter()
         .filter_map(|ex| Some((*ex, ex.bin.as_deref()?)))
@@ -320,6 +337,10 @@ fn files_problem(ctx: &Ctx, stage: &Stage) -> Option<String> {
             })
             .collect();
         for entry in entries(&ctx.root, &folder) {
+            // Wrong solutions kept to prove the tests catch them (`cargo xtask mistakes`).
+            if what == "solution" && entry.ends_with("mistakes") {
+                continue;
+            }
             if !known.contains(&entry) {
                 problems.push(format!(
                     "{} is not in xtask/curriculum.toml (or not as a {})",

@@ -542,3 +542,44 @@ fn a_failing_http_check_shows_the_whole_exchange() {
         "{report}"
     );
 }
+
+#[test]
+fn kept_mistakes_must_fail_and_the_reference_is_put_back() {
+    let course = course("mistakes");
+    let reference = course.read("solutions/stage1-demo/03_todo.rs");
+    course.write(
+        "solutions/stage1-demo/mistakes/03_todo/multiplies.rs",
+        "//! mistake: multiplies instead of adding\npub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+    );
+    course.write(
+        "solutions/stage1-demo/mistakes/03_todo/wrapping.rs",
+        "//! mistake: adds with wrapping, which these tests cannot tell apart\npub fn add(a: u32, b: u32) -> u32 {\n    a.wrapping_add(b)\n}\n",
+    );
+    let out = course.xtask(&["mistakes", "03_todo"]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains(
+            "ok   03_todo / multiplies (multiplies instead of adding): caught by adds_two_numbers"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("FAIL 03_todo / wrapping (adds with wrapping, which these tests cannot tell apart): passes all 1 tests: add the test that catches it"),
+        "{report}"
+    );
+    assert!(report.contains("mistakes: 1 caught, 1 not"), "{report}");
+    assert_eq!(course.read("solutions/stage1-demo/03_todo.rs"), reference);
+
+    // A run killed while a mistake stood in leaves the reference saved: the next run puts
+    // it back before anything else.
+    let saved = "target/backendlings/mistake-swap/solutions/stage1-demo/03_todo.rs";
+    course.write(saved, &reference);
+    course.write(
+        "solutions/stage1-demo/03_todo.rs",
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+    );
+    course.xtask(&["mistakes", "03_todo"]);
+    assert_eq!(course.read("solutions/stage1-demo/03_todo.rs"), reference);
+    assert!(!course.root.join(saved).exists());
+}

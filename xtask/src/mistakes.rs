@@ -1,0 +1,306 @@
+//! `cargo xtask mistakes [stage | exercise]`: every plausible wrong solution kept beside the
+//! reference fails its exercise's tests.
+//!
+//! A mistake is what a learner really writes: a swallowed error, a missing lock, an
+//! off-by-one. Each is kept as a whole solution, `solutions/<stage>/mistakes/<exercise>/<slug>.rs`
+//! (for a directory exercise, a directory `<slug>/` whose files replace the reference's), and
+//! its first line says what it gets wrong: `//! mistake: the error is swallowed as None`.
+//! To try one, the runner puts it in place of the reference solution, checks the exercise
+//! with the `solution` feature, and puts the reference back. The learner's files are never
+//! touched; a run killed half-way is repaired by the next one (the reference is saved first).
+//! A mistake that passes every test is a hole in the tests; one that does not compile proves
+//! nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, Options};
+use crate::files::{ExerciseFiles, files_below};
+use crate::manifest::Exercise;
+use crate::outcome::{ExerciseResult, Outcome};
+use crate::{CmdResult, Ctx};
+
+/// One wrong solution of one exercise.
+pub struct Mistake<'a> {
+    pub exercise: &'a Exercise,
+    /// `solutions/<stage>/mistakes/<exercise>/<slug>.rs` or `…/<slug>/`.
+    pub path: PathBuf,
+    /// What it gets wrong, from its first line.
+    pub what: String,
+}
+
+impl Mistake<'_> {
+    pub fn slug(&self) -> String {
+        self.path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    }
+}
+
+/// Where an exercise's mistakes are kept.
+pub fn folder(files: &ExerciseFiles) -> PathBuf {
+    let name = files
+        .solution
+        .file_stem()
+        .map(|s| s.to_os_string())
+        .unwrap_or_default();
+    files
+        .solution
+        .parent()
+        .expect("a solution is in a stage's folder")
+        .join("mistakes")
+        .join(name)
+}
+
+/// The mistakes kept for these exercises, in course order then by name.
+pub fn find<'a>(ctx: &Ctx, exercises: &[&'a Exercise]) -> Vec<Mistake<'a>> {
+    let mut found = Vec::new();
+    for ex in exercises {
+        let dir = folder(&ctx.manifest.files(ex));
+        let Ok(entries) = std::fs::read_dir(ctx.root.join(&dir)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| dir.join(e.file_name()))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let first = files_below(&ctx.root, &path).into_iter().next();
+            let what = first
+                .and_then(|f| std::fs::read_to_string(ctx.root.join(f)).ok())
+                .and_then(|text| {
+                    let line = text.lines().next()?.trim().to_string();
+                    line.strip_prefix("//! mistake:")
+                        .map(|w| w.trim().to_string())
+                })
+                .unwrap_or_default();
+            found.push(Mistake {
+                exercise: ex,
+                path,
+                what,
+            });
+        }
+    }
+    found
+}
+
+/// `cargo xtask mistakes [stage | exercise]`.
+pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
+    let exercises: Vec<&Exercise> = match target {
+        Some(name) => ctx.resolve(name)?.exercises(&ctx.manifest),
+        None => ctx
+            .manifest
+            .written_stages()
+            .flat_map(|s| ctx.manifest.exercises_of(s))
+            .collect(),
+    };
+    let mistakes = find(ctx, &exercises);
+    if mistakes.is_empty() {
+        println!("no mistakes are kept for these exercises (see CONTRIBUTING.md, \"Mistakes\")");
+        return Ok(0);
+    }
+    let mut failed = 0;
+    for (mistake, problem) in try_all(ctx, &mistakes)? {
+        let s = ctx.style;
+        let name = format!(
+            "{} / {} ({})",
+            mistake.exercise.file,
+            mistake.slug(),
+            mistake.what
+        );
+        match problem {
+            Ok(caught_by) => println!("  {} {name}: caught by {caught_by}", s.green("ok  ")),
+            Err(problem) => {
+                failed += 1;
+                println!("  {} {name}: {problem}", s.red("FAIL"));
+            }
+        }
+    }
+    println!(
+        "\nmistakes: {} caught, {failed} not",
+        mistakes.len() - failed
+    );
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// `Ok(the tests that caught a mistake)`, or `Err(why it proves nothing)`.
+pub type Verdict = Result<String, String>;
+
+/// Tries every mistake.
+/// Mistakes of different exercises are tried together, one build a round.
+pub fn try_all<'m, 'a>(
+    ctx: &Ctx,
+    mistakes: &'m [Mistake<'a>],
+) -> Result<Vec<(&'m Mistake<'a>, Verdict)>, String> {
+    restore_interrupted(&ctx.root)?;
+    let mut results = Vec::new();
+    let mut round = 0;
+    loop {
+        // The round-th mistake of each exercise.
+        let mut batch: Vec<&Mistake> = Vec::new();
+        for ex_mistakes in mistakes.chunk_by(|a, b| a.exercise.id == b.exercise.id) {
+            if let Some(m) = ex_mistakes.get(round) {
+                batch.push(m);
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let swaps: Vec<Swap> = batch
+            .iter()
+            .map(|m| Swap::put(ctx, m))
+            .collect::<Result<_, _>>()?;
+        let exercises: Vec<&Exercise> = batch.iter().map(|m| m.exercise).collect();
+        let checked = check::check(
+            ctx,
+            &exercises,
+            &Options {
+                solution: true,
+                show_progress: true,
+            },
+        );
+        for swap in swaps {
+            swap.undo()?;
+        }
+        for (mistake, result) in batch.into_iter().zip(checked?) {
+            let verdict = if mistake.what.is_empty() {
+                Err("its first line must say what it gets wrong: `//! mistake: …`".to_string())
+            } else {
+                verdict(&result)
+            };
+            results.push((mistake, verdict));
+        }
+        round += 1;
+    }
+    Ok(results)
+}
+
+/// Whether the tests caught the mistake, and with which tests.
+fn verdict(result: &ExerciseResult) -> Verdict {
+    match &result.outcome {
+        Outcome::Failing { failures, .. } | Outcome::TimedOut { failures, .. }
+            if !failures.is_empty() =>
+        {
+            let names: Vec<&str> = failures.iter().take(3).map(|f| f.test.as_str()).collect();
+            let more = failures.len().saturating_sub(3);
+            Ok(if more > 0 {
+                format!("{} and {more} more", names.join(", "))
+            } else {
+                names.join(", ")
+            })
+        }
+        Outcome::TimedOut { hung, .. } => Ok(format!("a timeout ({})", hung.join(", "))),
+        Outcome::Crashed { .. } => Ok("a crash of the test process".into()),
+        Outcome::Passed { tests } => Err(format!(
+            "passes all {tests} tests: add the test that catches it"
+        )),
+        Outcome::CompileError { diagnostics } => Err(format!(
+            "does not compile, so it proves nothing: {}",
+            diagnostics
+                .first()
+                .and_then(|d| d.location.clone())
+                .unwrap_or_default()
+        )),
+        other => Err(format!("could not be tried: {}", other.label())),
+    }
+}
+
+/// Where the reference's files are saved while a mistake stands in for them.
+fn saved_dir(root: &Path) -> PathBuf {
+    crate::state::target_dir(root)
+        .join("backendlings")
+        .join("mistake-swap")
+}
+
+/// A mistake put in place of the reference solution, until `undo`.
+struct Swap {
+    root: PathBuf,
+    /// Each replaced file of the solution, and its bytes (`None`: it did not exist).
+    replaced: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+impl Swap {
+    fn put(ctx: &Ctx, mistake: &Mistake) -> Result<Swap, String> {
+        let files = ctx.manifest.files(mistake.exercise);
+        let mut replaced = Vec::new();
+        for from in files_below(&ctx.root, &mistake.path) {
+            let inner = from.strip_prefix(&mistake.path).unwrap_or(Path::new(""));
+            let to = if inner.as_os_str().is_empty() {
+                files.solution.clone()
+            } else {
+                files.solution.join(inner)
+            };
+            let before = std::fs::read(ctx.root.join(&to)).ok();
+            // Saved outside the course first, so that a run killed now loses nothing.
+            let saved = saved_dir(&ctx.root).join(&to);
+            std::fs::create_dir_all(saved.parent().expect("has a parent"))
+                .map_err(|e| format!("cannot save {}: {e}", to.display()))?;
+            match &before {
+                Some(bytes) => std::fs::write(&saved, bytes),
+                None => std::fs::write(absent_marker(&saved), b""),
+            }
+            .map_err(|e| format!("cannot save {}: {e}", to.display()))?;
+            let bytes = std::fs::read(ctx.root.join(&from))
+                .map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+            std::fs::write(ctx.root.join(&to), bytes)
+                .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+            replaced.push((to, before));
+        }
+        Ok(Swap {
+            root: ctx.root.clone(),
+            replaced,
+        })
+    }
+
+    fn undo(self) -> Result<(), String> {
+        for (rel, before) in &self.replaced {
+            let path = self.root.join(rel);
+            match before {
+                Some(bytes) => std::fs::write(&path, bytes),
+                None => std::fs::remove_file(&path),
+            }
+            .map_err(|e| {
+                format!(
+                    "cannot put the reference back in {} ({e}); `git checkout -- {}` does",
+                    rel.display(),
+                    rel.display()
+                )
+            })?;
+        }
+        let _ = std::fs::remove_dir_all(saved_dir(&self.root));
+        Ok(())
+    }
+}
+
+/// Marks a file the reference does not have, so that putting it back removes it.
+const ABSENT: &str = ".absent-from-the-reference";
+
+fn absent_marker(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}{ABSENT}", path.display()))
+}
+
+/// Puts back the reference files a killed run left replaced by a mistake.
+fn restore_interrupted(root: &Path) -> Result<(), String> {
+    let saved = saved_dir(root);
+    if !saved.exists() {
+        return Ok(());
+    }
+    for rel in files_below(&saved, Path::new("")) {
+        let text = rel.to_string_lossy();
+        let (to, bytes) = match text.strip_suffix(ABSENT) {
+            Some(original) => (PathBuf::from(original), None),
+            None => (rel.clone(), std::fs::read(saved.join(&rel)).ok()),
+        };
+        let path = root.join(&to);
+        let _ = match bytes {
+            Some(bytes) => std::fs::write(&path, bytes),
+            None => std::fs::remove_file(&path),
+        };
+        eprintln!(
+            "put back {} after an interrupted `cargo xtask mistakes`",
+            to.display()
+        );
+    }
+    std::fs::remove_dir_all(&saved).map_err(|e| format!("cannot clean {}: {e}", saved.display()))
+}
