@@ -234,43 +234,13 @@ fn verify_checks_the_milestones_and_builds_the_app_both_ways() {
 
 #[test]
 fn watch_notices_a_new_file_in_the_directory() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::process::Stdio;
-    use std::sync::mpsc;
-    use std::time::Duration;
-
     let course = course_with_app("watch-dir");
-    let mut child = runner(&course.root, &["watch", "06_app"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let out = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines() {
-            if tx.send(line.unwrap()).is_err() {
-                return;
-            }
-        }
-    });
-    let wait_for = |needle: &str| {
-        let mut seen = String::new();
-        loop {
-            match rx.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) if line.contains(needle) => return,
-                Ok(line) => seen.push_str(&format!("{line}\n")),
-                Err(_) => panic!("watch never printed {needle:?}; it printed:\n{seen}"),
-            }
-        }
-    };
-    wait_for("06_app  milestone 1/3 adding");
-    wait_for("watching:");
+    let watch = Watch::start(&course, "06_app");
+    watch.wait_for("06_app  milestone 1/3 adding");
+    watch.wait_for("watching:");
     // A new file alone, not yet used by any module, is a change worth a new check.
     course.write("stage1-demo/exercises/06_app/notes.rs", "// my notes\n");
-    wait_for("06_app  milestone 1/3 adding");
-    wait_for("watching:");
-    child.stdin.as_mut().unwrap().write_all(b"q\n").unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(1));
+    watch.wait_for("06_app  milestone 1/3 adding");
+    watch.wait_for("watching:");
+    assert_eq!(watch.quit(), Some(1));
 }

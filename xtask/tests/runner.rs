@@ -300,49 +300,18 @@ fn verify_fails_when_a_starter_passes_or_a_solution_fails() {
 
 #[test]
 fn watch_checks_again_when_the_exercise_is_saved_and_quits_on_q() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::process::Stdio;
-    use std::sync::mpsc;
-    use std::time::Duration;
-
     let course = course("watch");
-    let mut child = runner(&course.root, &["watch", "02_fail"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap()).is_err() {
-                return;
-            }
-        }
-    });
-    let wait_for = |needle: &str| {
-        let mut seen = String::new();
-        loop {
-            match rx.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) if line.contains(needle) => return,
-                Ok(line) => seen.push_str(&format!("{line}\n")),
-                Err(_) => panic!("watch never printed {needle:?}; it printed:\n{seen}"),
-            }
-        }
-    };
+    let watch = Watch::start(&course, "02_fail");
 
-    wait_for("02_fail  failing: 1/2 tests pass");
-    wait_for("watching:");
+    watch.wait_for("02_fail  failing: 1/2 tests pass");
+    watch.wait_for("watching:");
     course.write(
         "stage1-demo/exercises/02_fail.rs",
         "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
     );
-    wait_for("02_fail  passed (2 tests)");
-    wait_for("watching:");
-    child.stdin.as_mut().unwrap().write_all(b"q\n").unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    watch.wait_for("02_fail  passed (2 tests)");
+    watch.wait_for("watching:");
+    assert_eq!(watch.quit(), Some(0));
 }
 
 #[test]

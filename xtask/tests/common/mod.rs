@@ -331,3 +331,57 @@ pub fn course_with_app(name: &str) -> Course {
     assert!(bless.status.success(), "bless failed: {}", stderr(&bless));
     course
 }
+
+/// `cargo xtask watch` running on the course, read line by line.
+pub struct Watch {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Watch {
+    pub fn start(course: &Course, target: &str) -> Watch {
+        use std::io::{BufRead, BufReader};
+        use std::process::Stdio;
+
+        let mut child = runner(&course.root, &["watch", target])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Watch { child, lines }
+    }
+
+    /// Reads until a line contains `needle`; a minute at most (a cold build under load).
+    pub fn wait_for(&self, needle: &str) {
+        let mut seen = String::new();
+        loop {
+            match self.lines.recv_timeout(std::time::Duration::from_secs(60)) {
+                Ok(line) if line.contains(needle) => return,
+                Ok(line) => seen.push_str(&format!("{line}\n")),
+                Err(_) => panic!("watch never printed {needle:?}; it printed:\n{seen}"),
+            }
+        }
+    }
+
+    /// Types `q` Enter, and returns the exit code.
+    pub fn quit(mut self) -> Option<i32> {
+        use std::io::Write;
+        self.child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(b"q\n")
+            .unwrap();
+        self.child.wait().unwrap().code()
+    }
+}
