@@ -1,6 +1,6 @@
 //! `cargo xtask watch [TARGET]`: check again whenever a watched file is saved.
 //!
-//! Files are polled (size and modification time, four times a second) rather than watched
+//! Files are polled (size and modification time, ten times a second) rather than watched
 //! through OS events: polling a dozen files costs nothing and also works where events never
 //! arrive (network drives, some container and WSL mounts). Enter checks at once, for any
 //! case polling misses.
@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
         );
 
         loop {
-            match keys.recv_timeout(Duration::from_millis(250)) {
+            match keys.recv_timeout(Duration::from_millis(100)) {
                 Ok(Key::Quit) => return Ok(if all_passed { 0 } else { 1 }),
                 Ok(Key::CheckNow) => break,
                 Ok(Key::Hint) => {
@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
             }
             if snapshot(ctx, &exercises) != before {
                 // Editors save in several steps; let the last write land.
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(50));
                 break;
             }
         }
