@@ -172,9 +172,8 @@ fn progress_line(package: &str, done: usize, total: usize, elapsed: Duration) ->
     }
 }
 
-/// About how many units the build has: the packages the stage depends on (its dev-
-/// dependencies too), plus a build script for those that have one, plus the test targets.
-/// From `cargo metadata`, which answers from the lock file without building anything.
+/// About how many units the build has (`units::estimate`) plus its test targets, from
+/// `cargo metadata`, which answers from the lock file without building anything.
 fn estimate_units(req: &BuildRequest) -> Option<usize> {
     // Only the packages built for this machine: without the filter, every platform's
     // dependencies (Windows', WASM's) would count.
@@ -193,60 +192,7 @@ fn estimate_units(req: &BuildRequest) -> Option<usize> {
         .output()
         .ok()?;
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    Some(count_units(&meta, req.package)? + req.targets.len())
-}
-
-fn count_units(meta: &serde_json::Value, package: &str) -> Option<usize> {
-    let root = meta["packages"]
-        .as_array()?
-        .iter()
-        .find(|p| p["name"] == package)?["id"]
-        .as_str()?;
-    let nodes: BTreeMap<&str, &serde_json::Value> = meta["resolve"]["nodes"]
-        .as_array()?
-        .iter()
-        .filter_map(|n| Some((n["id"].as_str()?, n)))
-        .collect();
-    let with_build_script: std::collections::BTreeSet<&str> = meta["packages"]
-        .as_array()?
-        .iter()
-        .filter(|p| {
-            p["targets"].as_array().is_some_and(|ts| {
-                ts.iter().any(|t| {
-                    t["kind"]
-                        .as_array()
-                        .is_some_and(|k| k.contains(&"custom-build".into()))
-                })
-            })
-        })
-        .filter_map(|p| p["id"].as_str())
-        .collect();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut queue = vec![root];
-    while let Some(id) = queue.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        for dep in nodes.get(id)?["deps"].as_array()? {
-            // Dev-dependencies count for the stage itself only.
-            let dev_only = dep["dep_kinds"]
-                .as_array()
-                .is_some_and(|kinds| kinds.iter().all(|k| k["kind"] == "dev"));
-            if dev_only && id != root {
-                continue;
-            }
-            if let Some(dep_id) = dep["pkg"].as_str() {
-                queue.push(dep_id);
-            }
-        }
-    }
-    Some(
-        seen.len()
-            + seen
-                .iter()
-                .filter(|id| with_build_script.contains(*id))
-                .count(),
-    )
+    Some(crate::units::estimate(&meta, req.package, &req.features)? + req.targets.len())
 }
 
 /// Cargo's `error:` paragraphs, without its progress lines.
@@ -472,31 +418,6 @@ mod tests {
             progress_line("stage2-databases", 170, 160, Duration::from_secs(70)),
             "building stage2-databases: 170 crates compiled (70 s)"
         );
-    }
-
-    #[test]
-    fn units_are_the_dependency_closure_with_build_scripts_and_the_stages_dev_deps_only() {
-        let meta = serde_json::json!({
-            "packages": [
-                {"name": "stage", "id": "stage", "targets": [{"kind": ["lib"]}]},
-                {"name": "a", "id": "a", "targets": [{"kind": ["lib"]}, {"kind": ["custom-build"]}]},
-                {"name": "b", "id": "b", "targets": [{"kind": ["lib"]}]},
-                {"name": "dev", "id": "dev", "targets": [{"kind": ["lib"]}]},
-                {"name": "devdev", "id": "devdev", "targets": [{"kind": ["lib"]}]},
-            ],
-            "resolve": {"nodes": [
-                {"id": "stage", "deps": [
-                    {"pkg": "a", "dep_kinds": [{"kind": null}]},
-                    {"pkg": "dev", "dep_kinds": [{"kind": "dev"}]},
-                ]},
-                {"id": "a", "deps": [{"pkg": "b", "dep_kinds": [{"kind": "build"}]}]},
-                {"id": "b", "deps": []},
-                {"id": "dev", "deps": [{"pkg": "devdev", "dep_kinds": [{"kind": "dev"}]}]},
-                {"id": "devdev", "deps": []},
-            ]},
-        });
-        // stage, a (+ its build script), b, dev; not dev's own dev-dependency.
-        assert_eq!(count_units(&meta, "stage"), Some(5));
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod progress;
 mod report;
 mod state;
 mod term;
+mod units;
 mod verify;
 mod watch;
 
