@@ -148,22 +148,24 @@ impl<H> Router<H> {
 
     /// Registers `handler` for `method` on `pattern` (rules 1 and 2).
     pub fn add(&mut self, method: Method, pattern: &str, handler: H) -> Result<(), AddRouteError> {
-        // TODO: parse the pattern with `parse_pattern`, refuse a route with the same method and
-        // the same shape as an existing one, then push a `Route`.
+        // TODO: register the route. An invalid pattern is refused (rule 1), and so is a route
+        // with the same method and shape as one already registered (rule 2): a refused route
+        // is not stored.
         todo!("validate the pattern, check for a conflict, store the route")
     }
 
     /// Finds the handler for a request (rules 3 to 6).
     pub fn route(&self, method: Method, path: &str) -> Result<Match<'_, H>, RouteError> {
-        // TODO: split the path into segments, keep the routes whose pattern matches them, then
-        // either return the most specific one with this method, or tell 404 from 405.
+        // TODO: find the handler. Whether the path exists depends on the patterns alone,
+        // whatever their methods (rules 3, 4 and 6); the winner is the most specific of the
+        // matching routes that have the request's method (rule 5).
         todo!("find the most specific route for the method and path")
     }
 }
 
 /// Splits a pattern like `/users/{id}` into segments (rule 1).
 pub fn parse_pattern(pattern: &str) -> Result<Vec<Segment>, AddRouteError> {
-    // TODO: strip the leading '/', split at '/', and turn each piece into a `Segment`,
-    // rejecting misplaced braces, bad names and repeated names with `InvalidPattern(pattern)`.
+    // TODO: turn the pattern into its segments, static text or named parameters. A pattern
+    // that breaks rule 1 anywhere is `InvalidPattern` with the whole pattern.
     todo!("parse the pattern into static and parameter segments")
 }

@@ -290,6 +290,7 @@ fn rejects_invalid_patterns() {
         "/users/{id}{x}",
         "/users/{i d}",
         "/users/{id-x}",
+        "/users/{ïd}",
         "/users/{{id}}",
         "/a/{id}/b/{id}",
     ] {
