@@ -39,11 +39,23 @@ fn invalid(message: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message)
 }
 
+/// Why `read_request` could not read a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The request's `Content-Length` is over [`MAX_BODY`]. Its body has not been read.
+    #[error("a body of {0} bytes is over the limit of {MAX_BODY}")]
+    TooLarge(usize),
+    /// The bytes are not an HTTP/1.1 request, or the connection failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
 /// Reads one request from `reader` (provided; you do not need to change it).
 ///
 /// Returns `Ok(None)` when the client closed the connection cleanly before sending another
-/// request: that is how a keep-alive connection normally ends.
-pub async fn read_request<R>(reader: &mut R) -> io::Result<Option<Request>>
+/// request: that is how a keep-alive connection normally ends. A `Content-Length` over
+/// [`MAX_BODY`] is `Err(ReadError::TooLarge)`, found before a byte of the body is read.
+pub async fn read_request<R>(reader: &mut R) -> Result<Option<Request>, ReadError>
 where
     R: AsyncBufRead + Unpin,
 {
@@ -55,10 +67,10 @@ where
     let (Some(method), Some(path), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(invalid("malformed request line"));
+        return Err(invalid("malformed request line").into());
     };
     if !version.starts_with("HTTP/1.") {
-        return Err(invalid("unsupported http version"));
+        return Err(invalid("unsupported http version").into());
     }
     let (method, path) = (method.to_string(), path.to_string());
 
@@ -66,14 +78,14 @@ where
     loop {
         line.clear();
         if reader.read_line(&mut line).await? == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
+            return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
         }
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             break;
         }
         if headers.len() == MAX_HEADERS {
-            return Err(invalid("too many headers"));
+            return Err(invalid("too many headers").into());
         }
         let (name, value) = line
             .split_once(':')
@@ -92,7 +104,7 @@ where
         None => 0,
     };
     if length > MAX_BODY {
-        return Err(invalid("body too large"));
+        return Err(ReadError::TooLarge(length));
     }
     request.body = vec![0; length];
     reader.read_exact(&mut request.body).await?;
@@ -150,19 +162,35 @@ pub fn wants_close(request: &Request) -> bool {
         .is_some_and(|value| value.eq_ignore_ascii_case("close"))
 }
 
-/// Serves every request of one connection, in order, until the client closes it or asks to.
+/// Serves every request of one connection, in order, until the client closes it or asks to;
+/// a body over the limit gets `413 Content Too Large`, then the connection is closed.
 pub async fn handle_connection(stream: TcpStream) -> io::Result<()> {
     let (reader, mut writer) = stream.into_split();
     // One BufReader for the whole connection: it may already hold the start of the next
     // request (pipelining), so a fresh one per request could lose bytes.
     let mut reader = BufReader::new(reader);
-    while let Some(request) = read_request(&mut reader).await? {
+    loop {
+        let request = match read_request(&mut reader).await {
+            Ok(Some(request)) => request,
+            Ok(None) => return Ok(()),
+            // The body is still unread, so the connection cannot carry another request:
+            // answer, then close it.
+            Err(ReadError::TooLarge(_)) => {
+                let response = Response {
+                    status: 413,
+                    reason: "Content Too Large",
+                    body: br#"{"error":"body too large"}"#.to_vec(),
+                };
+                return writer.write_all(&response.to_bytes()).await;
+            }
+            Err(ReadError::Io(error)) => return Err(error),
+        };
+        // `write_all`, not `write`: one write may take only part of a large response.
         writer.write_all(&route(&request).to_bytes()).await?;
         if wants_close(&request) {
-            break;
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 /// Accepts connections forever and serves each one in its own task.

@@ -11,10 +11,22 @@
 //!   request, which saves a TCP handshake per request. It only works because every message says
 //!   where it ends: a stream has no message boundaries, so the `Content-Length` header is what
 //!   tells the client where your response body stops. The client ends the conversation by
-//!   closing the socket, or by sending `Connection: close` (then you close after answering).
+//!   closing the socket, or by sending `Connection: close` (then you close after answering);
+//! - a byte stream in both directions: a read may return half a request or the start of the
+//!   next one, and a write may take only part of what you hand it (the kernel takes what fits
+//!   in the socket's send buffer and says how much that was), so a large response may need
+//!   several writes;
+//! - limits: a server decides how much it is willing to read, or any client can make it
+//!   allocate gigabytes. A request whose `Content-Length` is over the limit is answered
+//!   `413 Content Too Large` (RFC 9110) before a byte of its body is read, and the connection
+//!   is closed: its unread body would otherwise be taken for the next request. (Closing a
+//!   socket with unread bytes in it resets the connection, and a client that has already sent
+//!   its body may lose the 413 in that reset; nginx's `lingering_close` reads and discards
+//!   for a while before closing. Here the tests send only the head.)
 //!
 //! The server answers `GET /health` with `200 {"status":"ok"}`, echoes the body of `POST /echo`,
-//! and answers anything else with `404 {"error":"not found"}`. Every response is JSON.
+//! answers anything else with `404 {"error":"not found"}`, and a body over [`MAX_BODY`] with
+//! `413 {"error":"body too large"}`. Every response is JSON.
 //!
 //! In production you never write this by hand: hyper (with httparse for parsing) implements
 //! HTTP/1.1 and HTTP/2, and axum's `axum::serve` runs exactly this accept-and-spawn loop on top
@@ -23,6 +35,7 @@
 //! - <https://docs.rs/tokio/latest/tokio/net/struct.TcpListener.html>
 //! - <https://docs.rs/tokio/latest/tokio/task/fn.spawn.html>
 //! - <https://www.rfc-editor.org/rfc/rfc9112#section-9> (persistent connections)
+//! - <https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14> (413 Content Too Large)
 //! - <https://docs.rs/hyper/latest/hyper/server/conn/http1/index.html>
 //!
 //! Run `cargo xtask check 08_tcp_server` to check your work; `cargo xtask hint 08_tcp_server`
@@ -65,11 +78,23 @@ fn invalid(message: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message)
 }
 
+/// Why `read_request` could not read a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The request's `Content-Length` is over [`MAX_BODY`]. Its body has not been read.
+    #[error("a body of {0} bytes is over the limit of {MAX_BODY}")]
+    TooLarge(usize),
+    /// The bytes are not an HTTP/1.1 request, or the connection failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
 /// Reads one request from `reader` (provided; you do not need to change it).
 ///
 /// Returns `Ok(None)` when the client closed the connection cleanly before sending another
-/// request: that is how a keep-alive connection normally ends.
-pub async fn read_request<R>(reader: &mut R) -> io::Result<Option<Request>>
+/// request: that is how a keep-alive connection normally ends. A `Content-Length` over
+/// [`MAX_BODY`] is `Err(ReadError::TooLarge)`, found before a byte of the body is read.
+pub async fn read_request<R>(reader: &mut R) -> Result<Option<Request>, ReadError>
 where
     R: AsyncBufRead + Unpin,
 {
@@ -81,10 +106,10 @@ where
     let (Some(method), Some(path), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(invalid("malformed request line"));
+        return Err(invalid("malformed request line").into());
     };
     if !version.starts_with("HTTP/1.") {
-        return Err(invalid("unsupported http version"));
+        return Err(invalid("unsupported http version").into());
     }
     let (method, path) = (method.to_string(), path.to_string());
 
@@ -92,14 +117,14 @@ where
     loop {
         line.clear();
         if reader.read_line(&mut line).await? == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
+            return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
         }
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             break;
         }
         if headers.len() == MAX_HEADERS {
-            return Err(invalid("too many headers"));
+            return Err(invalid("too many headers").into());
         }
         let (name, value) = line
             .split_once(':')
@@ -118,7 +143,7 @@ where
         None => 0,
     };
     if length > MAX_BODY {
-        return Err(invalid("body too large"));
+        return Err(ReadError::TooLarge(length));
     }
     request.body = vec![0; length];
     reader.read_exact(&mut request.body).await?;
@@ -144,8 +169,8 @@ impl Response {
     /// {"status":"ok"}
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        // TODO: write the status line, the two headers and a blank line, then append the body.
-        // Content-Length counts bytes, not characters.
+        // TODO: the bytes above, for any status, reason and body. Content-Length counts the
+        // body's bytes, not its characters.
         todo!("serialize the response with Content-Type and Content-Length headers")
     }
 }
@@ -156,35 +181,38 @@ impl Response {
 /// - `POST /echo`: `200 OK` with the request's body, unchanged;
 /// - anything else: `404 Not Found` with `{"error":"not found"}`.
 pub fn route(request: &Request) -> Response {
-    // TODO: match on the method and the path together.
+    // TODO: the three answers above. A route is a method and a path: `GET /echo` and
+    // `POST /health` are not found.
     todo!("route GET /health, POST /echo, and 404 for anything else")
 }
 
 /// Whether the client asked us to close the connection after this response: its request has a
 /// `Connection: close` header (the value is case-insensitive, like the name).
 pub fn wants_close(request: &Request) -> bool {
-    // TODO: look the header up with `request.header` and compare its value.
+    // TODO: true for `Connection: close`, whatever the case of the name or the value.
     todo!("tell whether the request carries Connection: close")
 }
 
 /// Serves every request of one connection, in order, until the client closes the connection
 /// (`read_request` returns `Ok(None)`) or sends `Connection: close` (answer, then return).
+/// A request whose body is over [`MAX_BODY`] is answered `413 Content Too Large` with
+/// `{"error":"body too large"}`, and then the connection is closed. Any other error of
+/// `read_request` ends the connection without an answer: return it.
 ///
 /// Dropping the `TcpStream` when you return closes the connection.
 pub async fn handle_connection(stream: TcpStream) -> io::Result<()> {
-    // TODO: split the stream into a reading half and a writing half, wrap the reading half in
-    // ONE `BufReader` for the whole connection (it may already hold the start of the next
-    // request), then loop: read a request, write `route(&request).to_bytes()`, and stop when
-    // the client is done.
+    // TODO: answer the connection's requests one after another with `route`'s responses, whole,
+    // until the client is done. Requests can arrive back to back in one packet (pipelining):
+    // bytes already read for the next request must not be lost. A body over the limit gets
+    // the 413 above, then the connection closes.
     todo!("answer every request of the connection, honouring Connection: close")
 }
 
 /// Accepts connections forever and serves each one in its own task.
 pub async fn run(listener: TcpListener) {
-    // TODO: loop over `listener.accept()`, and `tokio::spawn` a task that runs
-    // `handle_connection` for each stream. Awaiting `handle_connection` right here instead
-    // would make every other client wait until this one leaves.
-    // If `accept` fails (for example when out of file descriptors), print the error, sleep
-    // a little (`Duration` is imported for that), and keep going.
+    // TODO: accept clients forever and serve each connection with `handle_connection`, so that
+    // a slow or idle client never holds up the others. A failed `accept` (out of file
+    // descriptors, say) must not stop the server: report it, pause a moment (`Duration` is
+    // imported for that), and go on.
     todo!("accept connections forever, one task per connection")
 }

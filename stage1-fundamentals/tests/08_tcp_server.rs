@@ -19,7 +19,7 @@ use serde_json::json;
 use testkit::within;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::OwnedReadHalf;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::Barrier;
 use tokio::time::timeout;
 
@@ -45,6 +45,21 @@ async fn start() -> SocketAddr {
     addr
 }
 
+/// Starts the server on a listener whose connections have a send buffer of a few kilobytes,
+/// and connects a client whose receive buffer is as small: then one `write` of a large response
+/// can never take all of it, whatever the machine's defaults.
+async fn start_with_small_buffers() -> TcpStream {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_send_buffer_size(4096).unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(16).unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(run(listener));
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.connect(addr).await.unwrap()
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
@@ -55,6 +70,10 @@ async fn read_response(reader: &mut BufReader<OwnedReadHalf>) -> String {
     loop {
         let before = head.len();
         let n = reader.read_line(&mut head).await.unwrap();
+        assert!(
+            n > 0 || !head.is_empty(),
+            "the server closed the connection without answering"
+        );
         assert!(
             n > 0,
             "the server closed the connection mid-response: {head:?}"
@@ -310,6 +329,83 @@ async fn closes_the_connection_after_connection_close() {
         assert_eq!(rest, b"", "nothing may follow the last response");
     })
     .await;
+}
+
+#[tokio::test]
+async fn answers_a_body_over_the_limit_with_413_and_closes() {
+    let addr = start().await;
+    within("a request with a body over the limit", async {
+        let (reader, mut writer) = TcpStream::connect(addr).await.unwrap().into_split();
+        let mut reader = BufReader::new(reader);
+        // Only the head: the server must answer from Content-Length alone, before any body.
+        let head = format!(
+            "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        writer.write_all(head.as_bytes()).await.unwrap();
+        assert_eq!(
+            read_response(&mut reader).await,
+            "HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{\"error\":\"body too large\"}",
+            "a body over MAX_BODY is refused with 413 Content Too Large"
+        );
+        let mut rest = Vec::new();
+        reader.read_to_end(&mut rest).await.unwrap();
+        assert_eq!(
+            rest, b"",
+            "after a 413 the connection closes: the unread body would be taken for a request"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn echoes_a_body_of_exactly_the_limit_whole() {
+    let mut stream = start_with_small_buffers().await;
+    // A JSON string of exactly MAX_BODY bytes: the largest body the server accepts.
+    let body = format!("\"{}\"", "x".repeat(MAX_BODY - 2));
+    let head = format!(
+        "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    within("sending a request of 1 MiB", async {
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(body.as_bytes()).await.unwrap();
+    })
+    .await;
+
+    let (reader, _writer) = stream.into_split();
+    let mut reader = BufReader::new(reader);
+    let expected_head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {MAX_BODY}\r\n\r\n"
+    );
+    let mut got_head = vec![0; expected_head.len()];
+    within(
+        "reading the response's head",
+        reader.read_exact(&mut got_head),
+    )
+    .await
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&got_head), expected_head);
+    let mut got = Vec::with_capacity(MAX_BODY);
+    let mut chunk = vec![0; 64 * 1024];
+    while got.len() < MAX_BODY {
+        let n = timeout(Duration::from_secs(3), reader.read(&mut chunk))
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "the response stopped after {} of its {MAX_BODY} body bytes: one write may \
+                     take only part of a buffer, so write until every byte is sent",
+                    got.len()
+                )
+            })
+            .unwrap();
+        assert!(n > 0, "the server closed the connection mid-body");
+        got.extend_from_slice(&chunk[..n]);
+    }
+    assert!(
+        got == body.as_bytes(),
+        "the echoed body differs from the one sent"
+    );
 }
 
 #[tokio::test]
