@@ -37,6 +37,8 @@
 //! 4. The first line is the request line: exactly three non-empty parts separated by single
 //!    spaces, else [`ParseError::MalformedRequestLine`]. The version must be exactly `HTTP/1.1`
 //!    or `HTTP/1.0` (it is case-sensitive), else [`ParseError::UnsupportedVersion`].
+//!    (RFC 9112 section 3 lets a lenient server split on any run of whitespace instead, and
+//!    warns in the same breath that this leniency is how request smuggling gets in.)
 //! 5. Every other line is a header. Split it at the first `:`. No colon, or a name that is empty
 //!    or contains whitespace: [`ParseError::MalformedHeader`] with the whole line. The value is
 //!    trimmed of spaces and tabs on both sides. Names keep the case they were sent with.
@@ -46,6 +48,9 @@
 //! 7. The body is the `Content-Length` bytes after the head. Fewer bytes than that:
 //!    [`ParseError::IncompleteBody`]. Bytes after the body are not part of it (on a kept-alive
 //!    connection they are the start of the next request).
+//!
+//! A real server also reads bodies sent with `Transfer-Encoding: chunked` (RFC 9112 section 7),
+//! in pieces whose length is not known in advance; this parser leaves them out.
 //!
 //! Run `cargo xtask check 01_http_request` to check your work; `cargo xtask hint 01_http_request`
 //! gives a hint.
@@ -107,17 +112,17 @@ impl Request {
 /// It must never panic, whatever the input: no unchecked indexing, no `unwrap` on data that
 /// came from the network, no arithmetic that can overflow.
 pub fn parse_request(bytes: &[u8]) -> Result<Request, ParseError> {
-    // TODO: rule 1, find the end of the head. `bytes.windows(4).position(..)` finds a
-    // subslice; the body starts 4 bytes after it.
+    // TODO: rule 1, find where the head ends and the body starts. Do it on the raw bytes: the
+    // body may be anything, even bytes that are not text.
     //
-    // TODO: rules 2 and 3, turn the head into `&str` lines (`std::str::from_utf8`,
-    // `str::split("\r\n")`) and reject any line that still contains '\r' or '\n'.
+    // TODO: rules 2 and 3, turn the head into lines of text, and reject any line that was ended
+    // by a lone '\n' or '\r' instead of "\r\n".
     //
-    // TODO: rule 4, parse the request line into method, target and `Version`.
+    // TODO: rule 4, turn the request line into the method, the target and a `Version`.
     //
-    // TODO: rule 5, parse each header line into (name, value).
+    // TODO: rule 5, turn each header line into (name, value).
     //
-    // TODO: rules 6 and 7, find the Content-Length and take exactly that many body bytes.
-    // `slice.get(..n)` returns `None` instead of panicking when `n` is too big.
+    // TODO: rules 6 and 7, work out the body length and take exactly that many bytes after the
+    // head. A length larger than what arrived is an error to report, not an index to panic on.
     todo!("parse the request line, the headers and the body of an HTTP/1.1 request")
 }

@@ -206,14 +206,35 @@ fn rejects_a_malformed_request_line() {
         assert_eq!(
             parse_request(request.as_bytes()),
             Err(ParseError::MalformedRequestLine),
-            "request line {line:?}"
+            "request line {line:?}: a request line is three parts separated by single spaces"
+        );
+    }
+}
+
+#[test]
+fn rejects_a_request_line_with_an_empty_part() {
+    // Each of these splits at single spaces into exactly three parts, one of them empty: a
+    // missing method, target or version, not a request to guess at.
+    for line in ["GET  HTTP/1.1", "GET / ", " / HTTP/1.1", "  "] {
+        let request = format!("{line}\r\nHost: a\r\n\r\n");
+        assert_eq!(
+            parse_request(request.as_bytes()),
+            Err(ParseError::MalformedRequestLine),
+            "request line {line:?}: the method, the target and the version must not be empty"
         );
     }
 }
 
 #[test]
 fn rejects_an_unsupported_version() {
-    for version in ["HTTP/2.0", "HTTP/1.2", "HTTP/1", "http/1.1", "HTTP/1.10"] {
+    for version in [
+        "HTTP/2.0",
+        "HTTP/1.2",
+        "HTTP/1",
+        "http/1.1",
+        "HTTP/1.10",
+        "HTTP/1.00",
+    ] {
         let request = format!("GET / {version}\r\n\r\n");
         assert_eq!(
             parse_request(request.as_bytes()),
