@@ -5,6 +5,7 @@
 //! number of queries instead of one per author.
 
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{DatabaseConnection, LoaderTrait, QueryOrder};
 
 pub mod author {
@@ -102,8 +103,8 @@ pub async fn authors_with_posts(
     Ok(authors.into_iter().zip(posts).collect())
 }
 
-/// The posts whose author's name starts with `prefix` (case-sensitive, like SQL's `LIKE`),
-/// newest first, each with its author.
+/// The posts whose author's name starts with `prefix`, taken literally and case-sensitively
+/// (`"A_a"` does not find "Ada"), newest first, each with its author.
 pub async fn posts_by_authors_starting_with(
     db: &DatabaseConnection,
     prefix: &str,
@@ -111,9 +112,24 @@ pub async fn posts_by_authors_starting_with(
     // One query: posts INNER JOIN authors, filtered and ordered in the database.
     post::Entity::find()
         .find_both_related(author::Entity)
-        .filter(author::Column::Name.starts_with(prefix))
+        .filter(author::Column::Name.like(LikeExpr::new(like_prefix(prefix)).escape('\\')))
         .order_by_desc(post::Column::PublishedAt)
         .order_by_desc(post::Column::Id)
         .all(db)
         .await
+}
+
+/// The LIKE pattern of the names that start with `prefix` itself: `%` and `_` are wildcards
+/// in a pattern, so each one the user typed (and the escape character) is escaped.
+/// sea-orm's `starts_with` does not do this.
+fn like_prefix(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }

@@ -74,20 +74,22 @@ pub async fn create_schema(pool: &PgPool) -> Result<(), sqlx::Error> {
 
 /// Inserts a product and returns its new id.
 pub async fn insert_product(pool: &PgPool, name: &str, attrs: &Value) -> Result<i64, sqlx::Error> {
-    // TODO: INSERT … RETURNING id, binding `attrs` as it is (sqlx sends a `Value` as jsonb).
+    // TODO: insert the product and return the id PostgreSQL gave it. `attrs` must arrive as a
+    // JSON object, not as a string that holds JSON.
     todo!("insert the product and return its id")
 }
 
 /// The products whose attributes contain `filter` (`{"color": "red", "tags": ["sale"]}`
 /// finds the red products tagged "sale", whatever else they have), in id order.
 pub async fn find_containing(pool: &PgPool, filter: &Value) -> Result<Vec<Product>, sqlx::Error> {
-    // TODO: SELECT … WHERE attrs @> $1 ORDER BY id, with `query_as::<_, Product>`.
+    // TODO: find by example: the products whose attrs contain `filter`, in id order.
     todo!("find the products whose attrs contain the filter")
 }
 
 /// The products whose `brand` attribute is exactly `brand`, in id order.
 pub async fn find_by_brand(pool: &PgPool, brand: &str) -> Result<Vec<Product>, sqlx::Error> {
-    // TODO: compare the brand *as text* with the parameter.
+    // TODO: the products whose `brand` is exactly `brand` ("ACME" is another brand), in id
+    // order.
     todo!("find the products of one brand")
 }
 
@@ -99,12 +101,13 @@ pub async fn set_attr(
     path: &[&str],
     value: &Value,
 ) -> Result<bool, sqlx::Error> {
-    // TODO: UPDATE with jsonb_set; sqlx binds `path` (a slice of &str) as a text[].
+    // TODO: change the one value at `path` and keep every other key, including one that another
+    // transaction changes while this runs. (sqlx binds `path`, a slice of &str, as a text[].)
     todo!("set one key of a product's attrs with jsonb_set")
 }
 
 /// Creates a GIN index that `attrs @> $1` can use.
 pub async fn create_gin_index(pool: &PgPool) -> Result<(), sqlx::Error> {
-    // TODO: CREATE INDEX … USING GIN.
+    // TODO: an index that a containment query on the whole document (`attrs @> $1`) can use.
     todo!("create a GIN index on products.attrs")
 }

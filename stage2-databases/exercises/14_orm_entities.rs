@@ -31,6 +31,14 @@
 //! - **Connection**: a `DatabaseConnection`, which wraps a sqlx pool. The tests make it with
 //!   `SqlxPostgresConnector::from_sqlx_postgres_pool(pool)` (or `Database::connect(url)`).
 //!   Errors are `DbErr`.
+//! - **"Not found" is not an error, and an error is not "not found".** `.one(db)` answers
+//!   `Ok(None)` when no row matches; `update` on an `ActiveModel` whose row is missing fails
+//!   with the one variant `DbErr::RecordNotUpdated`. Every other `DbErr` (a constraint the
+//!   statement breaks, a missing table, a lost connection) means the database could not do
+//!   it. Code that turns those into `None` or `false` (`.ok()`, `unwrap_or(false)`,
+//!   `Err(_) => Ok(None)`) tells the caller "no such task" while the database is failing: a
+//!   404 instead of a 500, and nobody is paged. Match the one variant you expect and pass
+//!   the rest on.
 //!
 //! Most methods come from traits: `use sea_orm::entity::prelude::*;` brings `EntityTrait`,
 //! `ActiveModelTrait`, `ColumnTrait` and friends; `QueryOrder` and `ActiveValue::Set` are
@@ -60,8 +68,8 @@ pub mod task {
         pub id: i32,
         pub title: String,
         pub done: bool,
-        // TODO: the column in the table is called `due_on`, not `due`: say so with
-        // `#[sea_orm(column_name = "…")]` (the Rust side keeps `due` and `Column::Due`).
+        // TODO: the column in the table is called `due_on`, not `due`: tell sea-orm the
+        // column's name (the Rust side keeps `due` and `Column::Due`).
         pub due: Option<Date>,
     }
 
@@ -93,30 +101,35 @@ pub async fn create_task(
     title: &str,
     due: Option<Date>,
 ) -> Result<task::Model, DbErr> {
-    // TODO: build a task::ActiveModel (id NotSet), then `.insert(db)`.
+    // TODO: insert an open task with this title and due date; the database chooses the id.
+    // Return the row as PostgreSQL stored it.
     todo!("insert a task with an ActiveModel")
 }
 
 /// The task with this id, if any.
 pub async fn find_task(db: &DatabaseConnection, id: i32) -> Result<Option<task::Model>, DbErr> {
-    // TODO: task::Entity::find_by_id.
+    // TODO: look the task up by its primary key. `None` means only "no row has this id": a
+    // failing database is an error.
     todo!("find a task by its primary key")
 }
 
 /// The tasks that are not done, in id order.
 pub async fn open_tasks(db: &DatabaseConnection) -> Result<Vec<task::Model>, DbErr> {
-    // TODO: find, filter on Column::Done, order by Column::Id.
+    // TODO: the tasks that are not done, in id order whatever order the table keeps its rows in.
     todo!("list the open tasks")
 }
 
 /// Marks the task done and returns it as stored now; `None` if there is no such task.
 pub async fn complete_task(db: &DatabaseConnection, id: i32) -> Result<Option<task::Model>, DbErr> {
-    // TODO: an ActiveModel with `done` Set to true, then `.update(db)`.
+    // TODO: set `done` on this one task, writing no other column, and return the row as it is
+    // now. No such task is `Ok(None)`; any other failure (a constraint the update breaks, a
+    // lost connection) is an error the caller must see.
     todo!("mark a task done")
 }
 
 /// Deletes the task; returns whether there was one.
 pub async fn delete_task(db: &DatabaseConnection, id: i32) -> Result<bool, DbErr> {
-    // TODO: task::Entity::delete_by_id, then look at rows_affected.
+    // TODO: delete the task by its id; `true` if a row was deleted. A failing database is an
+    // error, not `false`.
     todo!("delete a task")
 }

@@ -18,6 +18,10 @@
 //!   `SELECT … FROM posts WHERE author_id IN (…)` and returns the posts of each author in the
 //!   same order as `authors`. No repeated columns; this is also what GraphQL servers do.
 //!
+//! A filter across the relation falls into the same trap: finding the matching authors, then
+//! asking for each one's posts, is 1 + N again. Let the database join and filter in one
+//! statement (below), or load the posts of all the matching authors at once.
+//!
 //! **Declaring relations (sea-orm's "compact" entity format).** Each entity's `Relation` enum
 //! lists its relations, and `Related<Other>` says which one to use to reach `Other`:
 //!
@@ -42,16 +46,28 @@
 //! `author::Entity::load().with(post::Entity)`. The compact format used here is what most
 //! existing code and sea-orm-cli's default output look like, and sea-orm 2 fully supports it.)
 //!
+//! **A prefix typed by a user is not a pattern.** In `LIKE`, `%` matches any run of characters
+//! and `_` any one character, so `name LIKE 'A_a%'` finds "Ada", and a search for `%` finds
+//! everyone. sea-orm's `Column::starts_with(p)` is exactly `LIKE 'p%'`, with `p` as given: to
+//! find names that start with what the user typed, put a `\` before each `%`, `_` and `\` of
+//! it (backslash is PostgreSQL's LIKE escape; `LikeExpr::new(pattern).escape('\\')` says so
+//! explicitly) and pass the pattern to `Column::like`. (PostgreSQL also has a function,
+//! `starts_with(name, 'A')`, that takes its argument literally.) Forgetting this is how a
+//! search box becomes a "list every user" button.
+//!
 //! Docs: <https://www.sea-ql.org/SeaORM/docs/relation/one-to-many/>,
 //! <https://www.sea-ql.org/SeaORM/docs/relation/data-loader/>,
 //! <https://docs.rs/sea-orm/2/sea_orm/query/struct.Select.html#method.find_with_related>,
-//! <https://docs.rs/sea-orm/2/sea_orm/trait.LoaderTrait.html>.
+//! <https://docs.rs/sea-orm/2/sea_orm/trait.LoaderTrait.html>,
+//! <https://www.postgresql.org/docs/15/functions-matching.html#FUNCTIONS-LIKE>.
 //!
-//! Your task: declare the relation on both entities, then write the two queries without N+1.
+//! Your task: declare the relation on both entities, then write the two queries, each in a
+//! number of statements that does not grow with the number of authors.
 //!
 //! Run `cargo xtask check 15_orm_relations` to check your work; `cargo xtask hint 15_orm_relations` gives a hint.
 
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{DatabaseConnection, LoaderTrait, QueryOrder};
 
 pub mod author {
@@ -65,11 +81,11 @@ pub mod author {
         pub name: String,
     }
 
-    // TODO: an author has many posts: a `Post` variant with `#[sea_orm(has_many = …)]`.
+    // TODO: an author has many posts (the other side of post's foreign key).
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
-    // TODO: `impl Related<super::post::Entity> for Entity`.
+    // TODO: say that an author reaches its posts through that relation (`Related`).
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -87,12 +103,11 @@ pub mod post {
         pub published_at: DateTimeUtc,
     }
 
-    // TODO: a post belongs to an author: an `Author` variant with
-    // `#[sea_orm(belongs_to = …, from = …, to = …)]`.
+    // TODO: a post belongs to an author, through `author_id` → `authors.id`.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
-    // TODO: `impl Related<super::author::Entity> for Entity`.
+    // TODO: say that a post reaches its author through that relation (`Related`).
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -122,16 +137,19 @@ pub async fn create_tables(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn authors_with_posts(
     db: &DatabaseConnection,
 ) -> Result<Vec<(author::Model, Vec<post::Model>)>, DbErr> {
-    // TODO: eager loading: find_with_related (one query) or load_many (two).
+    // TODO: every author with their posts, both in id order, in one or two statements
+    // whether there are 6 authors or 6 000.
     todo!("load the authors with their posts, without a query per author")
 }
 
-/// The posts whose author's name starts with `prefix` (case-sensitive, like SQL's `LIKE`),
-/// newest first, each with its author.
+/// The posts whose author's name starts with `prefix`, taken literally and case-sensitively
+/// (`"A_a"` does not find "Ada"), newest first, each with its author.
 pub async fn posts_by_authors_starting_with(
     db: &DatabaseConnection,
     prefix: &str,
 ) -> Result<Vec<(post::Model, author::Model)>, DbErr> {
-    // TODO: join the authors, filter on author::Column::Name, order by post::Column::PublishedAt.
+    // TODO: the posts of the authors whose name starts with `prefix` as typed (a `%` or `_` in
+    // it is just a character), newest first, each with its author; one or two statements
+    // however many authors match.
     todo!("find the posts of the authors whose name starts with the prefix, newest first")
 }

@@ -11,8 +11,11 @@ mod exercise;
 
 use exercise::*;
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 use sqlx::PgPool;
+use testkit::within;
 
 /// A fresh database with the `products` table.
 async fn setup() -> testkit::postgres::TestDatabase {
@@ -39,6 +42,15 @@ async fn seed(pool: &PgPool, products: &[(&str, Value)]) -> Vec<Product> {
             name: name.to_string(),
             attrs: attrs.clone(),
         });
+    }
+    // An UPDATE writes a new version of the row at the end of the table: a query without
+    // ORDER BY now returns the first product last.
+    if let Some(first) = rows.first() {
+        sqlx::query("UPDATE products SET name = name WHERE id = $1")
+            .bind(first.id)
+            .execute(pool)
+            .await
+            .expect("touch the first product");
     }
     rows
 }
@@ -218,6 +230,59 @@ async fn sets_a_key_that_was_not_there_yet() {
             .map(|product| product.id)
             .collect::<Vec<_>>(),
         vec![p[0].id, p[1].id]
+    );
+}
+
+#[tokio::test]
+async fn setting_a_key_keeps_a_change_another_transaction_made_meanwhile() {
+    let db = setup().await;
+    let p = seed(db.pool(), &catalog()).await;
+    let id = p[0].id;
+
+    // Another writer changes the color and holds its row lock until it commits.
+    let mut other = db.pool().begin().await.expect("begin");
+    sqlx::query(
+        "UPDATE products SET attrs = jsonb_set(attrs, '{color}', '\"green\"') WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *other)
+    .await
+    .expect("the other writer's update");
+
+    // set_attr runs meanwhile; its UPDATE has to wait for that lock.
+    let pool = db.pool().clone();
+    let task = tokio::spawn(async move { set_attr(&pool, id, &["stock"], &json!(5)).await });
+    within("set_attr to wait for the other writer's row lock", async {
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .expect("look for a session waiting on a lock");
+            if waiting > 0 || task.is_finished() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    other.commit().await.expect("commit the other writer");
+
+    let found = within("set_attr", task)
+        .await
+        .expect("the set_attr task panicked")
+        .expect("set_attr");
+    assert!(found, "set_attr returns true when the product exists");
+    let attrs = load(db.pool(), id).await.attrs;
+    assert_eq!(
+        attrs,
+        json!({"color": "green", "brand": "acme", "tags": ["new", "sale"], "dims": {"width": 40, "height": 70}, "stock": 5}),
+        "lost update: the color another transaction set to green while set_attr ran is {} again. \
+         Reading the document, changing it in Rust and writing it back overwrites what changed \
+         in between; let the UPDATE change the one key where the row is",
+        attrs["color"]
     );
 }
 

@@ -203,3 +203,61 @@ async fn deletes_a_task_and_says_whether_it_existed() {
     );
     assert!(!delete_task(&orm, 999).await.expect("delete_task"));
 }
+
+#[tokio::test]
+async fn completing_a_task_a_constraint_forbids_is_an_error_not_a_missing_task() {
+    let (db, orm) = setup().await;
+    let tasks = seed(db.pool(), &chores()).await;
+    // A rule added later: a task can only be done once it has a due date. "fix the bike" has
+    // none, so PostgreSQL refuses the UPDATE.
+    sqlx::query(
+        "ALTER TABLE tasks ADD CONSTRAINT done_needs_a_due_date CHECK (NOT done OR due_on IS NOT NULL)",
+    )
+    .execute(db.pool())
+    .await
+    .expect("add a constraint");
+
+    let result = complete_task(&orm, tasks[2].id).await;
+    let err = match result {
+        Err(err) => err,
+        Ok(found) => panic!(
+            "the database refused the update (constraint done_needs_a_due_date), yet complete_task \
+             returned Ok({found:?}): only \"no row has this id\" is Ok(None); pass every other \
+             error on with `?` or `Err(e) => Err(e)`"
+        ),
+    };
+    assert!(
+        err.to_string().contains("done_needs_a_due_date"),
+        "the error should be the database's, naming the constraint, found: {err}"
+    );
+    assert_eq!(rows(db.pool()).await, tasks, "nothing changed");
+}
+
+#[tokio::test]
+async fn a_failing_database_is_an_error_not_a_missing_task() {
+    let (db, orm) = setup().await;
+    let tasks = seed(db.pool(), &chores()).await;
+    // The table is gone (a migration went wrong): every query fails. A caller must hear about
+    // that, not be told that the task does not exist.
+    sqlx::query("DROP TABLE tasks")
+        .execute(db.pool())
+        .await
+        .expect("drop the table");
+    let id = tasks[0].id;
+
+    let found = find_task(&orm, id).await;
+    assert!(
+        found.is_err(),
+        "find_task on a missing table returned {found:?}: a database error is not \"no such task\""
+    );
+    let completed = complete_task(&orm, id).await;
+    assert!(
+        completed.is_err(),
+        "complete_task on a missing table returned {completed:?}: a database error is not \"no such task\""
+    );
+    let deleted = delete_task(&orm, id).await;
+    assert!(
+        deleted.is_err(),
+        "delete_task on a missing table returned {deleted:?}: a database error is not \"there was none\""
+    );
+}

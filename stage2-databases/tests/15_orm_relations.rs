@@ -88,12 +88,17 @@ async fn loads_every_author_with_their_posts() {
     let (db, orm) = setup().await;
     let (a, p) = seed(db.pool()).await;
     // An UPDATE writes a new version of the row at the end of the table: without ORDER BY,
-    // PostgreSQL would now return Ada last.
+    // PostgreSQL would now return Ada last, and her first post after her second.
     sqlx::query("UPDATE authors SET name = name WHERE id = $1")
         .bind(a[0].id)
         .execute(db.pool())
         .await
         .expect("touch an author");
+    sqlx::query("UPDATE posts SET title = title WHERE id = $1")
+        .bind(p[0].id)
+        .execute(db.pool())
+        .await
+        .expect("touch a post");
 
     let loaded = authors_with_posts(&orm).await.expect("authors_with_posts");
     assert_eq!(
@@ -194,5 +199,114 @@ async fn an_author_without_posts_or_an_unknown_prefix_finds_nothing() {
             .await
             .expect("posts_by_authors_starting_with"),
         vec![]
+    );
+    assert_eq!(
+        posts_by_authors_starting_with(&orm, "Turing")
+            .await
+            .expect("posts_by_authors_starting_with"),
+        vec![],
+        "Alan Turing's name contains \"Turing\" but does not start with it"
+    );
+}
+
+#[tokio::test]
+async fn a_percent_sign_or_an_underscore_in_the_prefix_matches_only_itself() {
+    let (db, orm) = setup().await;
+    let (a, p) = seed(db.pool()).await;
+    let id: i32 =
+        sqlx::query_scalar("INSERT INTO authors (name) VALUES ('100% Rust') RETURNING id")
+            .fetch_one(db.pool())
+            .await
+            .expect("seed an author");
+    let rust = author::Model {
+        id,
+        name: "100% Rust".to_string(),
+    };
+    let post_id: i32 = sqlx::query_scalar(
+        "INSERT INTO posts (author_id, title, published_at) VALUES ($1, 'Fearless', $2) RETURNING id",
+    )
+    .bind(id)
+    .bind(day(9))
+    .fetch_one(db.pool())
+    .await
+    .expect("seed a post");
+    let fearless = post::Model {
+        id: post_id,
+        author_id: id,
+        title: "Fearless".to_string(),
+        published_at: day(9),
+    };
+
+    assert_eq!(
+        posts_by_authors_starting_with(&orm, "%")
+            .await
+            .expect("posts_by_authors_starting_with"),
+        vec![],
+        "no name starts with a percent sign; in a LIKE pattern an unescaped % matches anything"
+    );
+    assert_eq!(
+        posts_by_authors_starting_with(&orm, "A_a")
+            .await
+            .expect("posts_by_authors_starting_with"),
+        vec![],
+        "no name starts with \"A_a\"; in a LIKE pattern an unescaped _ matches any one \
+         character, and \"Ada\" would match"
+    );
+    assert_eq!(
+        posts_by_authors_starting_with(&orm, "100%")
+            .await
+            .expect("posts_by_authors_starting_with"),
+        vec![(fearless, rust)]
+    );
+    assert_eq!(
+        posts_by_authors_starting_with(&orm, "Ada")
+            .await
+            .expect("posts_by_authors_starting_with"),
+        vec![(p[3].clone(), a[0].clone()), (p[0].clone(), a[0].clone())]
+    );
+}
+
+#[tokio::test]
+async fn finds_the_posts_of_many_matching_authors_in_at_most_two_statements() {
+    let db = testkit::postgres::database().await;
+    let setup_orm = SqlxPostgresConnector::from_sqlx_postgres_pool(db.pool().clone());
+    create_tables(&setup_orm).await.expect("create the tables");
+    // 30 authors named "writer 1" … "writer 30" with 2 posts each, and 10 named "poet …".
+    sqlx::raw_sql(
+        "INSERT INTO authors (name) SELECT 'writer ' || i FROM generate_series(1, 30) AS i;
+         INSERT INTO authors (name) SELECT 'poet ' || i FROM generate_series(1, 10) AS i;
+         INSERT INTO posts (author_id, title, published_at)
+         SELECT a.id, 'post ' || a.id || '.' || n,
+                timestamptz '2025-01-01' + (a.id * 2 + n) * interval '1 hour'
+         FROM authors a, generate_series(1, 2) AS n;",
+    )
+    .execute(db.pool())
+    .await
+    .expect("generate authors and posts");
+
+    let (pool, counter) = db.counting_pool().await;
+    let orm = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    counter.reset();
+    let found = posts_by_authors_starting_with(&orm, "writer")
+        .await
+        .expect("posts_by_authors_starting_with");
+    let statements = counter.get();
+
+    assert_eq!(found.len(), 60, "30 writers with 2 posts each");
+    assert!(
+        found.iter().all(|(post, author)| post.author_id == author.id
+            && author.name.starts_with("writer ")),
+        "each post comes with its own author, and only writers' posts: {found:?}"
+    );
+    assert!(
+        found
+            .windows(2)
+            .all(|w| w[0].0.published_at >= w[1].0.published_at),
+        "newest first"
+    );
+    assert!(
+        statements <= 2,
+        "finding the posts of 30 authors ran {statements} statements: a query per author is the \
+         N+1 problem; let the database join the authors (or load the posts of all of them at once)"
     );
 }
