@@ -40,7 +40,9 @@
 //!    is dropped, and `Content-Length: <body length>` is written after all other headers, even
 //!    for an empty body (`Content-Length: 0`).
 //! 4. `204` and `304` responses have no body and no `Content-Length` at all: a body set on
-//!    them is dropped.
+//!    them is dropped. (RFC 9110 section 8.6 forbids `Content-Length` on a 204; on a 304 it may
+//!    only repeat the length of the 200 it stands for, so leaving it out is the safe choice. The
+//!    1xx codes never have a body either; this exercise leaves them out.)
 //! 5. An empty line (`\r\n`) ends the head, then the body bytes follow.
 //! 6. Invalid headers make [`Response::to_bytes`] fail instead of writing anything: a name that
 //!    is empty or has a byte outside the RFC 9110 "token" characters (letters, digits and
@@ -74,7 +76,8 @@ impl StatusCode {
 
     /// The standard reason phrase of this code, or `None` for a code not in the table.
     pub fn reason_phrase(self) -> Option<&'static str> {
-        // TODO: return the RFC 9110 phrase for each constant above:
+        // TODO: return the standard phrase of each constant above (RFC 9110 section 15; 429's
+        // is in RFC 6585):
         // 200 "OK", 201 "Created", 204 "No Content", 301 "Moved Permanently",
         // 304 "Not Modified", 400 "Bad Request", 401 "Unauthorized", 403 "Forbidden",
         // 404 "Not Found", 405 "Method Not Allowed", 409 "Conflict",
@@ -125,11 +128,11 @@ impl Response {
 
     /// Serializes the response: status line, headers, `Content-Length`, empty line, body.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ResponseError> {
-        // TODO: validate every header first (rule 6), so that nothing is produced for an
-        // invalid response. Then write the status line (rule 1), the headers except any
-        // Content-Length (rule 2), the computed Content-Length unless the status is 204 or
-        // 304 (rules 3 and 4), "\r\n", and the body (rule 5).
-        // `Vec::extend_from_slice` appends bytes; `format!` or `write!` builds the text lines.
+        // TODO: check every header before writing anything (rule 6): an invalid response gives
+        // an error, never part of its bytes. Then write the status line (rule 1), the caller's
+        // headers except any Content-Length (rule 2), the length of the body unless the status
+        // forbids one (rules 3 and 4), the empty line, and the body exactly as it was given:
+        // it is bytes, not text (rule 5).
         todo!("serialize the response to HTTP/1.1 bytes")
     }
 }
