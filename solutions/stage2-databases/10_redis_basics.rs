@@ -33,14 +33,22 @@ pub struct Profile {
     pub visits: i64,
 }
 
-/// Stores `value` under `key` for `ttl` (millisecond precision), in ONE command.
+/// Stores `value` under `key` for `ttl`, in ONE command. Redis counts expiries in whole
+/// milliseconds: `ttl` is rounded down to them, and a `ttl` under 1 ms means the value has
+/// expired already: nothing is stored, and any earlier value under `key` is removed.
 pub async fn cache_set(
     conn: &mut impl Conn,
     key: &str,
     value: &str,
     ttl: Duration,
 ) -> RedisResult<()> {
-    let options = SetOptions::default().with_expiration(SetExpiry::PX(ttl.as_millis() as u64));
+    let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+    if millis == 0 {
+        // Redis refuses `PX 0`. A value that expires now is a value that is not there.
+        let _: () = conn.del(key).await?;
+        return Ok(());
+    }
+    let options = SetOptions::default().with_expiration(SetExpiry::PX(millis));
     let _: () = conn.set_options(key, value, options).await?;
     Ok(())
 }
@@ -87,8 +95,8 @@ pub async fn add_visits(conn: &mut impl Conn, key: &str, by: i64) -> RedisResult
     conn.hincr(key, "visits", by).await
 }
 
-/// Sets every `(key, value)` pair with the same `ttl`, in ONE round trip, as one MULTI/EXEC
-/// transaction: no other client ever sees some of the keys without the others.
+/// Sets every `(key, value)` pair with the same `ttl` (at least 1 ms), in ONE round trip, as
+/// one MULTI/EXEC transaction: no other client ever sees some of the keys without the others.
 pub async fn set_many(
     conn: &mut impl Conn,
     entries: &[(String, String)],

@@ -9,7 +9,9 @@
 //!   is gone). `PTTL key` tells how many milliseconds are left: `-1` if the key never expires,
 //!   `-2` if there is no such key (`TTL` says the same in seconds). Set the value and its
 //!   expiry in ONE command: `SET` then `EXPIRE` leaves a key that lives forever if the client
-//!   dies between the two.
+//!   dies between the two. Expiries are whole milliseconds, at least 1: Redis refuses `PX 0`
+//!   (`ERR invalid expire time in 'set' command`), so a zero TTL, which asks for a value that
+//!   has already expired, is yours to handle: such a value is simply not there (`DEL key`).
 //! - **Counters.** `INCR key` / `INCRBY key n` add to the integer stored in a key (a missing
 //!   key counts as 0) and return the new value. Redis runs one command at a time, so the
 //!   read-add-write happens inside the server and no update is ever lost. Reading with `GET`,
@@ -81,63 +83,66 @@ pub struct Profile {
     pub visits: i64,
 }
 
-/// Stores `value` under `key` for `ttl` (millisecond precision), in ONE command.
+/// Stores `value` under `key` for `ttl`, in ONE command. Redis counts expiries in whole
+/// milliseconds: `ttl` is rounded down to them, and a `ttl` under 1 ms means the value has
+/// expired already: nothing is stored, and any earlier value under `key` is removed.
 pub async fn cache_set(
     conn: &mut impl Conn,
     key: &str,
     value: &str,
     ttl: Duration,
 ) -> RedisResult<()> {
-    // TODO: SET key value PX <ttl in ms>: `set_options` with `SetExpiry::PX`, or `pset_ex`.
+    // TODO: store the value so that Redis removes it after `ttl`, the value and its expiry set
+    // by one command; for a ttl under 1 ms, see the doc comment above.
     todo!("store the value with its expiry in one command")
 }
 
 /// The value under `key`, or `None` if there is none (never set, deleted or expired).
 pub async fn cache_get(conn: &mut impl Conn, key: &str) -> RedisResult<Option<String>> {
-    // TODO: GET; a missing key reads as `None` when you ask for an `Option<String>`.
+    // TODO: the value, or `None` when there is none.
     todo!("read the value")
 }
 
 /// How long `key` has left to live.
 pub async fn time_to_live(conn: &mut impl Conn, key: &str) -> RedisResult<Ttl> {
-    // TODO: PTTL answers milliseconds as an i64, or -1 / -2.
+    // TODO: ask Redis how long the key has left, to the millisecond, and tell the three cases
+    // apart.
     todo!("turn PTTL's answer into a Ttl")
 }
 
 /// Adds `by` to the integer under `key` (a missing key counts as 0); returns the new value.
 pub async fn increment(conn: &mut impl Conn, key: &str, by: i64) -> RedisResult<i64> {
-    // TODO: one INCRBY, never GET then SET.
+    // TODO: add `by` so that 50 clients doing it at the same moment count exactly 50.
     todo!("add to the counter atomically")
 }
 
 /// Writes the profile's three fields (`name`, `email`, `visits`) into the hash `key`, in ONE
 /// command.
 pub async fn save_profile(conn: &mut impl Conn, key: &str, profile: &Profile) -> RedisResult<()> {
-    // TODO: one HSET with three field-value pairs (`hset_multiple` takes a slice of pairs and
-    // sends HMSET, the older name of the same command).
+    // TODO: write the three fields with one command.
     todo!("write the hash")
 }
 
 /// Every field of the hash `key`; empty if there is no such key.
 pub async fn load_profile(conn: &mut impl Conn, key: &str) -> RedisResult<HashMap<String, String>> {
-    // TODO: HGETALL, read into a HashMap<String, String>.
+    // TODO: every field of the hash, as strings.
     todo!("read the whole hash")
 }
 
 /// Adds `by` to the `visits` field of the hash `key`; returns the new count.
 pub async fn add_visits(conn: &mut impl Conn, key: &str, by: i64) -> RedisResult<i64> {
-    // TODO: HINCRBY key visits by.
+    // TODO: add to the one field so that concurrent visits are all counted, leaving the other
+    // fields alone.
     todo!("add to one field atomically")
 }
 
-/// Sets every `(key, value)` pair with the same `ttl`, in ONE round trip, as one MULTI/EXEC
-/// transaction: no other client ever sees some of the keys without the others.
+/// Sets every `(key, value)` pair with the same `ttl` (at least 1 ms), in ONE round trip, as
+/// one MULTI/EXEC transaction: no other client ever sees some of the keys without the others.
 pub async fn set_many(
     conn: &mut impl Conn,
     entries: &[(String, String)],
     ttl: Duration,
 ) -> RedisResult<()> {
-    // TODO: `let mut pipe = redis::pipe(); pipe.atomic();`, one command per entry (mark each
-    // `.ignore()` so the answer is just `()`), then `pipe.query_async(conn)`.
+    // TODO: set every key with its expiry, all of them in one round trip and as one transaction.
     todo!("set all the keys in one atomic pipeline")
 }

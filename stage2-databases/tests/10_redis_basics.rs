@@ -219,6 +219,62 @@ async fn time_to_live_tells_missing_forever_and_expiring_keys_apart() {
 }
 
 #[tokio::test]
+async fn time_to_live_counts_milliseconds_not_whole_seconds() {
+    let r = testkit::redis::connection().await;
+    let mut conn = r.conn();
+    let key = r.key("session");
+    let started = Instant::now();
+    let _: () = conn.pset_ex(&key, "x", 10_900).await.unwrap();
+
+    let left = within("time_to_live", time_to_live(&mut conn, &key))
+        .await
+        .expect("time_to_live");
+    let elapsed = started.elapsed().as_millis() as u64;
+
+    let Ttl::ExpiresIn(left) = left else {
+        panic!("the key expires in 10 900 ms, found {left:?}");
+    };
+    let left = left.as_millis() as u64;
+    assert!(
+        10_900 - elapsed - 1 <= left && left <= 10_900,
+        "the key was set to expire in 10 900 ms, {elapsed} ms ago, so between {} and 10 900 ms \
+         are left; time_to_live says {left} ms (TTL answers whole seconds, rounded: PTTL \
+         answers milliseconds)",
+        10_900 - elapsed - 1
+    );
+}
+
+#[tokio::test]
+async fn a_ttl_under_one_millisecond_stores_nothing_and_removes_the_old_value() {
+    let r = testkit::redis::connection().await;
+    let mut conn = r.conn();
+
+    for (name, ttl) in [
+        ("zero", Duration::ZERO),
+        ("half-a-millisecond", Duration::from_micros(500)),
+    ] {
+        let key = r.key(name);
+        let _: () = conn.pset_ex(&key, "old", 60_000).await.unwrap();
+
+        within("cache_set", cache_set(&mut conn, &key, "new", ttl))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cache_set with a ttl of {ttl:?} failed: {e}. Redis refuses `PX 0`; a ttl \
+                     of less than 1 ms means the value has expired already"
+                )
+            });
+        assert_eq!(
+            cache_get(&mut conn, &key).await.expect("cache_get"),
+            None,
+            "a value stored for {ttl:?} has expired already, and the old value is replaced by it"
+        );
+        let exists: bool = conn.exists(&key).await.unwrap();
+        assert!(!exists, "{key} should be gone");
+    }
+}
+
+#[tokio::test]
 async fn increment_starts_from_zero_and_returns_the_new_value() {
     let r = testkit::redis::connection().await;
     let mut conn = r.conn();
