@@ -49,8 +49,10 @@ impl RetryPolicy {
     ///
     /// It must not panic for any `attempt`, even `u32::MAX`: `2^attempt` overflows quickly.
     pub fn backoff_delay(&self, attempt: u32) -> Duration {
-        // TODO: compute the factor with `checked_pow` (or cap the exponent), multiply with
-        // `Duration::saturating_mul`, and cap the result with `.min(self.max_delay)`.
+        // TODO: the pause doubles after each failed attempt, starting from `base_delay` after
+        // the first, and never exceeds `max_delay`. Powers of two outgrow a u32 after 2^31,
+        // and `Duration` arithmetic panics when it overflows: no attempt number may make this
+        // function panic.
         todo!("exponential backoff: base_delay * 2^(attempt - 1), capped at max_delay")
     }
 }
@@ -58,7 +60,7 @@ impl RetryPolicy {
 /// Whether a response status is worth another try: 502 Bad Gateway, 503 Service Unavailable
 /// and 504 Gateway Timeout say "not now", not "never". Nothing else is.
 pub fn is_retryable_status(status: u16) -> bool {
-    // TODO
+    // TODO: true for 502, 503 and 504, false for every other status.
     todo!("502, 503 and 504 are retryable")
 }
 
@@ -89,15 +91,17 @@ pub enum FetchError {
 /// Sorts a reqwest error into the failures we know how to handle: a timeout, a connection
 /// that could not be made, or any other transport error (kept as its message).
 fn classify(error: &reqwest::Error) -> Failure {
-    // TODO: reqwest::Error has `is_timeout()` and `is_connect()`. Ask about the timeout first.
+    // TODO: a timeout is `Timeout`, even one that struck while connecting; a connection that
+    // could not be made is `Connect`; anything else, such as a response that breaks off in the
+    // middle of its body, is `Transport` with the error's message.
     todo!("classify a reqwest error as Timeout, Connect or Transport")
 }
 
 /// Sends one GET request and reads the body of a successful (2xx) response. A response with
 /// any other status is `Failure::Status`.
 async fn attempt_once(client: &reqwest::Client, url: &str) -> Result<String, Failure> {
-    // TODO: `client.get(url).send().await`, check `response.status().is_success()`, then
-    // `response.text().await`. Both awaits can fail: map their errors with `classify`.
+    // TODO: one GET request. A status outside 2xx is `Failure::Status` with its code. Sending
+    // the request can fail, and so can reading the body of a 2xx: `classify` both failures.
     todo!("send one request and read its body")
 }
 
@@ -113,7 +117,8 @@ pub async fn get_with_retry(
     url: &str,
     policy: &RetryPolicy,
 ) -> Result<String, FetchError> {
-    // TODO: loop over attempts, starting at 1. Call `attempt_once`; on a retryable failure,
-    // `tokio::time::sleep(policy.backoff_delay(attempt)).await` and try again.
+    // TODO: attempt after attempt, pausing for that attempt's backoff after each retryable
+    // failure, until one succeeds, a status is final, or `max_attempts` requests have been
+    // sent. Pause with tokio's timer, so that the thread serves other tasks meanwhile.
     todo!("retry transient failures with exponential backoff")
 }

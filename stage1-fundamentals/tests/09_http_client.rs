@@ -11,13 +11,16 @@ mod exercise;
 
 use exercise::*;
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use testkit::within;
+use testkit::{DEFAULT_SECS, within};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use tokio::time::Instant;
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -28,10 +31,13 @@ enum Reply {
     Status(u16),
     /// Reads the request and never answers.
     Hang,
+    /// Answers 200 with a `Content-Length` of 100, sends 10 bytes of the body, and closes the
+    /// connection: the response breaks off in the middle of its body.
+    CutBody,
 }
 
 /// A scripted server: the n-th request gets the n-th reply (the last one repeats). It records
-/// when each request arrived.
+/// when each request arrived, on tokio's clock (which a paused test controls).
 struct TestServer {
     url: String,
     arrivals: Arc<Mutex<Vec<Instant>>>,
@@ -68,6 +74,12 @@ impl TestServer {
                     };
                     match script[(n - 1).min(script.len() - 1)] {
                         Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
+                        Reply::CutBody => {
+                            let response =
+                                "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello from";
+                            let _ = stream.write_all(response.as_bytes()).await;
+                            let _ = stream.shutdown().await;
+                        }
                         Reply::Status(status) => {
                             let body = if status == 200 {
                                 format!("hello from attempt {n}")
@@ -106,6 +118,42 @@ fn client(timeout: Duration) -> reqwest::Client {
         .timeout(timeout)
         .build()
         .unwrap()
+}
+
+/// A client with no timeout of its own, for the tests on a paused clock (see below).
+fn client_without_timeout() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// Runs `test` on a runtime whose clock is paused: time stands still while any task can run,
+/// and jumps to the next timer when every task waits on one. So the pauses between attempts
+/// come out exact, on any machine, however busy. A timer of the test's own (a client timeout,
+/// `within`) would be jumped to as well while a request is on its way, so the test has none:
+/// a watchdog on the real clock fails it if `what` hangs.
+fn on_a_paused_clock<T: Send + 'static>(
+    what: &str,
+    test: impl Future<Output = T> + Send + 'static,
+) -> T {
+    let (done, outcome) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        let _ = done.send(runtime.block_on(test));
+    });
+    match outcome.recv_timeout(Duration::from_secs(DEFAULT_SECS)) {
+        Ok(output) => output,
+        Err(RecvTimeoutError::Disconnected) => match thread.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the test thread ends by sending its outcome"),
+        },
+        Err(RecvTimeoutError::Timeout) => panic!(
+            "{what} did not finish within {DEFAULT_SECS} s: a loop that never pauses, or an \
+             .await that waits for what never happens"
+        ),
+    }
 }
 
 fn policy(max_attempts: u32, base_ms: u64) -> RetryPolicy {
@@ -208,29 +256,25 @@ async fn retries_502_and_504_too() {
     assert_eq!(server.attempts(), 3);
 }
 
-#[tokio::test]
-async fn waits_the_backoff_delay_between_attempts() {
-    let server = TestServer::start(&[
-        Reply::Status(503),
-        Reply::Status(503),
-        Reply::Status(503),
-        Reply::Status(200),
-    ])
-    .await;
-    let result = within(
-        "get_with_retry",
-        get_with_retry(&client(2000 * MS), &server.url, &policy(5, 40)),
-    )
-    .await;
-    assert_eq!(result, Ok("hello from attempt 4".to_string()));
-    let gaps = server.gaps();
-    assert_eq!(gaps.len(), 3);
-    for (gap, delay) in gaps.iter().zip([40 * MS, 80 * MS, 160 * MS]) {
-        assert!(
-            *gap >= delay,
-            "the attempts came {gaps:?} apart; each must wait its backoff delay (40, 80, 160 ms)"
+#[test]
+fn waits_exactly_the_backoff_delay_between_attempts() {
+    on_a_paused_clock("get_with_retry", async {
+        let server = TestServer::start(&[
+            Reply::Status(503),
+            Reply::Status(503),
+            Reply::Status(503),
+            Reply::Status(200),
+        ])
+        .await;
+        let result = get_with_retry(&client_without_timeout(), &server.url, &policy(5, 40)).await;
+        assert_eq!(result, Ok("hello from attempt 4".to_string()));
+        assert_eq!(
+            server.gaps(),
+            [40 * MS, 80 * MS, 160 * MS],
+            "the pause after failed attempt n is base_delay * 2^(n - 1): after the first \
+             attempt the base delay itself (40 ms), then 80 ms, then 160 ms"
         );
-    }
+    });
 }
 
 #[tokio::test]
@@ -246,6 +290,22 @@ async fn does_not_retry_a_404() {
         server.attempts(),
         1,
         "a 4xx means the request is wrong: sending it again cannot help"
+    );
+}
+
+#[tokio::test]
+async fn does_not_retry_a_500() {
+    let server = TestServer::start(&[Reply::Status(500), Reply::Status(200)]).await;
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(5, 10)),
+    )
+    .await;
+    assert_eq!(result, Err(FetchError::Status(500)));
+    assert_eq!(
+        server.attempts(),
+        1,
+        "a 500 means this request crashed the server: sending it again crashes it again"
     );
 }
 
@@ -290,29 +350,25 @@ async fn makes_a_single_attempt_when_max_attempts_is_one() {
     assert_eq!(server.attempts(), 1);
 }
 
-#[tokio::test]
-async fn does_not_wait_after_the_last_attempt() {
-    let server = TestServer::start(&[Reply::Status(503)]).await;
-    let start = Instant::now();
-    let result = within(
-        "get_with_retry",
-        get_with_retry(&client(2000 * MS), &server.url, &policy(2, 300)),
-    )
-    .await;
-    let elapsed = start.elapsed();
-    assert_eq!(
-        result,
-        Err(FetchError::GaveUp {
-            attempts: 2,
-            last: Failure::Status(503),
-        })
-    );
-    // One pause of 300 ms; pausing again after the last attempt would add 600 ms.
-    assert!(elapsed >= 300 * MS, "took only {elapsed:?}");
-    assert!(
-        elapsed < 750 * MS,
-        "took {elapsed:?}: there is nothing to wait for after the last attempt"
-    );
+#[test]
+fn does_not_wait_after_the_last_attempt() {
+    on_a_paused_clock("get_with_retry", async {
+        let server = TestServer::start(&[Reply::Status(503)]).await;
+        let start = Instant::now();
+        let result = get_with_retry(&client_without_timeout(), &server.url, &policy(2, 300)).await;
+        assert_eq!(
+            result,
+            Err(FetchError::GaveUp {
+                attempts: 2,
+                last: Failure::Status(503),
+            })
+        );
+        assert_eq!(
+            start.elapsed(),
+            300 * MS,
+            "one pause of 300 ms between the two attempts, and nothing to wait for after the last"
+        );
+    });
 }
 
 #[tokio::test]
@@ -350,32 +406,61 @@ async fn gives_up_on_a_server_that_always_hangs() {
     assert_eq!(server.attempts(), 2);
 }
 
-#[tokio::test]
-async fn retries_a_refused_connection_then_gives_up() {
-    // Bind a port, then free it: nothing listens there any more.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    drop(listener);
+#[test]
+fn retries_a_refused_connection_then_gives_up() {
+    on_a_paused_clock("get_with_retry", async {
+        // Bind a port, then free it: nothing listens there any more.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        drop(listener);
 
-    let start = Instant::now();
+        let start = Instant::now();
+        let url = format!("http://{addr}/data");
+        let result = get_with_retry(&client_without_timeout(), &url, &policy(3, 40)).await;
+        assert_eq!(
+            result,
+            Err(FetchError::GaveUp {
+                attempts: 3,
+                last: Failure::Connect,
+            })
+        );
+        assert_eq!(
+            start.elapsed(),
+            120 * MS,
+            "two pauses of 40 and 80 ms come between the three attempts"
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_response_cut_off_mid_body_is_a_transport_failure_and_is_retried() {
+    let server = TestServer::start(&[Reply::CutBody, Reply::Status(200)]).await;
     let result = within(
         "get_with_retry",
-        get_with_retry(
-            &client(2000 * MS),
-            &format!("http://{addr}/data"),
-            &policy(3, 40),
-        ),
+        get_with_retry(&client(2000 * MS), &server.url, &policy(3, 10)),
     )
     .await;
-    assert_eq!(
-        result,
+    assert_eq!(result, Ok("hello from attempt 2".to_string()));
+    assert_eq!(server.attempts(), 2);
+}
+
+#[tokio::test]
+async fn gives_up_on_responses_cut_off_mid_body_with_a_transport_failure() {
+    let server = TestServer::start(&[Reply::CutBody]).await;
+    let result = within(
+        "get_with_retry",
+        get_with_retry(&client(2000 * MS), &server.url, &policy(2, 10)),
+    )
+    .await;
+    match result {
         Err(FetchError::GaveUp {
-            attempts: 3,
-            last: Failure::Connect,
-        })
-    );
-    assert!(
-        start.elapsed() >= 120 * MS,
-        "two pauses of 40 and 80 ms come between the three attempts"
-    );
+            attempts: 2,
+            last: Failure::Transport(message),
+        }) => assert!(!message.is_empty(), "Transport keeps the error's message"),
+        other => panic!(
+            "the connection was made and the server answered 200, then the body broke off: \
+             that is neither a timeout nor a failure to connect, but Failure::Transport; got \
+             {other:?}"
+        ),
+    }
 }
