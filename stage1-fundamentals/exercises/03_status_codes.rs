@@ -39,10 +39,11 @@
 //!
 //! In production, frameworks give you named constants instead of bare numbers: `http::StatusCode`
 //! (<https://docs.rs/http/latest/http/status/struct.StatusCode.html>), used by hyper, axum and
-//! reqwest, has `StatusCode::CONFLICT`, `StatusCode::UNPROCESSABLE_ENTITY` and so on. axum's own
-//! extractors already follow these rules: its `Json` extractor rejects unparsable JSON with 400
-//! and JSON of the wrong shape with 422 (<https://docs.rs/axum/latest/axum/struct.Json.html>),
-//! and its router answers 405 with an `Allow` header.
+//! reqwest, has `StatusCode::CONFLICT`, `StatusCode::UNPROCESSABLE_ENTITY` (422's name before
+//! RFC 9110 called it "Unprocessable Content") and so on. axum's own extractors already follow
+//! these rules: its `Json` extractor rejects unparsable JSON with 400 and JSON of the wrong
+//! shape with 422 (<https://docs.rs/axum/latest/axum/struct.Json.html>), and its router answers
+//! 405 with an `Allow` header.
 //!
 //! Your task: write `respond`, which turns each `Outcome` into the status code and headers it
 //! needs. Each variant's doc comment describes what happened; deciding the code is the exercise.
@@ -111,6 +112,8 @@ pub struct Response {
 ///
 /// Outcomes whose status code requires none of these headers get an empty header list.
 pub fn respond(outcome: &Outcome) -> Response {
-    // TODO: `match` on the outcome. The compiler checks that you handled every variant.
+    // TODO: for each outcome, choose the status code that tells the client what happened and
+    // what it can do next, and add the header that code requires (most need none). A `match`
+    // makes the compiler check that no outcome is forgotten.
     todo!("choose the status code and the required headers for this outcome")
 }
