@@ -4,7 +4,12 @@
 
 use redis::AsyncCommands;
 use redis::RedisResult;
-use redis::aio::ConnectionManager;
+use redis::aio::ConnectionLike;
+
+/// Any async Redis connection: a `ConnectionManager`, a `MultiplexedConnection`, or the tests'
+/// command-recording wrapper (provided, as in exercise 10).
+pub trait Conn: ConnectionLike + Send + Sync {}
+impl<T: ConnectionLike + Send + Sync> Conn for T {}
 
 /// One line of a leaderboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +21,7 @@ pub struct Entry {
 /// Adds `points` to `player`'s score on the leaderboard `board` (a missing player starts at
 /// 0); returns the new score.
 pub async fn add_score(
-    conn: &mut ConnectionManager,
+    conn: &mut impl Conn,
     board: &str,
     player: &str,
     points: i64,
@@ -26,7 +31,7 @@ pub async fn add_score(
 
 /// The `n` best players, best first. Equal scores come in Redis' order for ZREVRANGE:
 /// reverse lexicographic order of the names ("cy" before "bo").
-pub async fn top(conn: &mut ConnectionManager, board: &str, n: usize) -> RedisResult<Vec<Entry>> {
+pub async fn top(conn: &mut impl Conn, board: &str, n: usize) -> RedisResult<Vec<Entry>> {
     if n == 0 {
         // ZREVRANGE board 0 -1 would mean "everything".
         return Ok(Vec::new());
@@ -39,11 +44,7 @@ pub async fn top(conn: &mut ConnectionManager, board: &str, n: usize) -> RedisRe
 }
 
 /// `player`'s place on the board, 1 for the best; `None` if the player has no score.
-pub async fn rank(
-    conn: &mut ConnectionManager,
-    board: &str,
-    player: &str,
-) -> RedisResult<Option<usize>> {
+pub async fn rank(conn: &mut impl Conn, board: &str, player: &str) -> RedisResult<Option<usize>> {
     let index: Option<usize> = conn.zrevrank(board, player).await?;
     Ok(index.map(|i| i + 1))
 }
@@ -51,7 +52,7 @@ pub async fn rank(
 /// Adds `item` to the front of the list `key` and keeps only the `cap` newest items, in one
 /// atomic round trip.
 pub async fn push_recent(
-    conn: &mut ConnectionManager,
+    conn: &mut impl Conn,
     key: &str,
     item: &str,
     cap: usize,
@@ -68,16 +69,12 @@ pub async fn push_recent(
 }
 
 /// Every item of the list `key`, newest first.
-pub async fn recent(conn: &mut ConnectionManager, key: &str) -> RedisResult<Vec<String>> {
+pub async fn recent(conn: &mut impl Conn, key: &str) -> RedisResult<Vec<String>> {
     conn.lrange(key, 0, -1).await
 }
 
 /// Adds the ids to the set `key`; returns how many of them were not in it yet.
-pub async fn add_exact(
-    conn: &mut ConnectionManager,
-    key: &str,
-    ids: &[String],
-) -> RedisResult<usize> {
+pub async fn add_exact(conn: &mut impl Conn, key: &str, ids: &[String]) -> RedisResult<usize> {
     if ids.is_empty() {
         // SADD needs at least one member.
         return Ok(0);
@@ -86,21 +83,17 @@ pub async fn add_exact(
 }
 
 /// How many distinct ids the set `key` holds, exactly.
-pub async fn count_exact(conn: &mut ConnectionManager, key: &str) -> RedisResult<u64> {
+pub async fn count_exact(conn: &mut impl Conn, key: &str) -> RedisResult<u64> {
     conn.scard(key).await
 }
 
 /// Adds the ids to the HyperLogLog `key`.
-pub async fn add_approx(
-    conn: &mut ConnectionManager,
-    key: &str,
-    ids: &[String],
-) -> RedisResult<()> {
+pub async fn add_approx(conn: &mut impl Conn, key: &str, ids: &[String]) -> RedisResult<()> {
     let _: bool = conn.pfadd(key, ids).await?;
     Ok(())
 }
 
 /// About how many distinct ids the HyperLogLog `key` has seen (standard error 0.81%).
-pub async fn count_approx(conn: &mut ConnectionManager, key: &str) -> RedisResult<u64> {
+pub async fn count_approx(conn: &mut impl Conn, key: &str) -> RedisResult<u64> {
     conn.pfcount(key).await
 }

@@ -38,8 +38,9 @@
 //!
 //! In Rust, `redis::AsyncCommands` has a method for each: `zincr`, `zrevrange_withscores`
 //! (read it as `Vec<(String, i64)>`), `zrevrank` (`Option<usize>`), `lpush`, `ltrim`,
-//! `lrange`, `sadd`, `scard`, `pfadd`, `pfcount`. Each takes its key as a parameter: the
-//! tests give each run keys of its own.
+//! `lrange`, `sadd`, `scard`, `pfadd`, `pfcount`. Each function takes its key as a parameter
+//! (the tests give each run keys of its own) and any connection (`impl Conn`, as in exercise
+//! 10), so that the tests can also pass one that records what you send.
 //!
 //! Docs: <https://redis.io/docs/latest/develop/data-types/sorted-sets/>,
 //! <https://redis.io/docs/latest/develop/data-types/lists/>,
@@ -51,7 +52,12 @@
 
 use redis::AsyncCommands;
 use redis::RedisResult;
-use redis::aio::ConnectionManager;
+use redis::aio::ConnectionLike;
+
+/// Any async Redis connection: a `ConnectionManager`, a `MultiplexedConnection`, or the tests'
+/// command-recording wrapper (provided, as in exercise 10).
+pub trait Conn: ConnectionLike + Send + Sync {}
+impl<T: ConnectionLike + Send + Sync> Conn for T {}
 
 /// One line of a leaderboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,79 +69,68 @@ pub struct Entry {
 /// Adds `points` to `player`'s score on the leaderboard `board` (a missing player starts at
 /// 0); returns the new score.
 pub async fn add_score(
-    conn: &mut ConnectionManager,
+    conn: &mut impl Conn,
     board: &str,
     player: &str,
     points: i64,
 ) -> RedisResult<i64> {
-    // TODO: ZINCRBY board points player.
+    // TODO: add to the player's score inside Redis, and return the new score.
     todo!("add to the player's score")
 }
 
 /// The `n` best players, best first. Equal scores come in Redis' order for ZREVRANGE:
 /// reverse lexicographic order of the names ("cy" before "bo").
-pub async fn top(conn: &mut ConnectionManager, board: &str, n: usize) -> RedisResult<Vec<Entry>> {
-    // TODO: ZREVRANGE board 0 n-1 WITHSCORES, into `Vec<(String, i64)>`, then into entries.
-    // What should n = 0 give?
+pub async fn top(conn: &mut impl Conn, board: &str, n: usize) -> RedisResult<Vec<Entry>> {
+    // TODO: the `n` highest scores with their players, highest first. Mind what n = 0 asks
+    // for.
     todo!("read the top n")
 }
 
 /// `player`'s place on the board, 1 for the best; `None` if the player has no score.
-pub async fn rank(
-    conn: &mut ConnectionManager,
-    board: &str,
-    player: &str,
-) -> RedisResult<Option<usize>> {
-    // TODO: ZREVRANK counts from 0.
+pub async fn rank(conn: &mut impl Conn, board: &str, player: &str) -> RedisResult<Option<usize>> {
+    // TODO: the player's place from the top, the best being 1.
     todo!("find the player's 1-based rank")
 }
 
 /// Adds `item` to the front of the list `key` and keeps only the `cap` newest items (`cap` is
 /// at least 1), in one atomic round trip.
 pub async fn push_recent(
-    conn: &mut ConnectionManager,
+    conn: &mut impl Conn,
     key: &str,
     item: &str,
     cap: usize,
 ) -> RedisResult<()> {
-    // TODO: LPUSH then LTRIM, in one `redis::pipe().atomic()`.
+    // TODO: add the item at the front and cut the list to its `cap` newest items, as one step:
+    // no other client may ever see the list longer than `cap`.
     todo!("push and trim the list")
 }
 
 /// Every item of the list `key`, newest first.
-pub async fn recent(conn: &mut ConnectionManager, key: &str) -> RedisResult<Vec<String>> {
-    // TODO: LRANGE key 0 -1.
+pub async fn recent(conn: &mut impl Conn, key: &str) -> RedisResult<Vec<String>> {
+    // TODO: the whole list, newest first.
     todo!("read the whole list")
 }
 
 /// Adds the ids to the set `key`; returns how many of them were not in it yet.
-pub async fn add_exact(
-    conn: &mut ConnectionManager,
-    key: &str,
-    ids: &[String],
-) -> RedisResult<usize> {
-    // TODO: SADD key id…, but not with an empty slice.
+pub async fn add_exact(conn: &mut impl Conn, key: &str, ids: &[String]) -> RedisResult<usize> {
+    // TODO: add the ids to a set; return how many were new. An empty slice adds nothing.
     todo!("add the ids to the set")
 }
 
 /// How many distinct ids the set `key` holds, exactly.
-pub async fn count_exact(conn: &mut ConnectionManager, key: &str) -> RedisResult<u64> {
-    // TODO: SCARD.
+pub async fn count_exact(conn: &mut impl Conn, key: &str) -> RedisResult<u64> {
+    // TODO: the exact number of distinct ids.
     todo!("count the set's members")
 }
 
 /// Adds the ids to the HyperLogLog `key`.
-pub async fn add_approx(
-    conn: &mut ConnectionManager,
-    key: &str,
-    ids: &[String],
-) -> RedisResult<()> {
-    // TODO: PFADD key id… (it answers whether the estimate changed; you can ignore that).
+pub async fn add_approx(conn: &mut impl Conn, key: &str, ids: &[String]) -> RedisResult<()> {
+    // TODO: add the ids to a HyperLogLog (whether the estimate changed does not matter here).
     todo!("add the ids to the HyperLogLog")
 }
 
 /// About how many distinct ids the HyperLogLog `key` has seen (standard error 0.81%).
-pub async fn count_approx(conn: &mut ConnectionManager, key: &str) -> RedisResult<u64> {
-    // TODO: PFCOUNT.
+pub async fn count_approx(conn: &mut impl Conn, key: &str) -> RedisResult<u64> {
+    // TODO: the HyperLogLog's estimate.
     todo!("estimate the number of distinct ids")
 }

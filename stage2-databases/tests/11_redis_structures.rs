@@ -11,9 +11,100 @@ mod exercise;
 
 use exercise::*;
 
-use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
+use std::sync::{Arc, Mutex};
+
+use redis::aio::{ConnectionLike, ConnectionManager};
+use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
 use testkit::within;
+
+/// One trip to the server and back that Redis carried out: the commands sent together, and
+/// whether they were wrapped in MULTI/EXEC.
+#[derive(Debug, Clone, PartialEq)]
+struct Trip {
+    commands: Vec<Vec<String>>,
+    atomic: bool,
+}
+
+/// A connection that forwards everything to a real one and writes down every round trip that
+/// Redis answered without an error (a script that Redis did not know yet is sent again, and
+/// only the second try counts).
+struct Recorder {
+    inner: ConnectionManager,
+    trips: Arc<Mutex<Vec<Trip>>>,
+}
+
+impl Recorder {
+    fn new(inner: ConnectionManager) -> Self {
+        Self {
+            inner,
+            trips: Arc::default(),
+        }
+    }
+
+    /// The trips, leaving out the loading of Lua scripts (SCRIPT LOAD), which changes no key.
+    fn trips(&self) -> Vec<Trip> {
+        self.trips
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|t| {
+                !t.commands
+                    .iter()
+                    .all(|c| c[0].eq_ignore_ascii_case("SCRIPT"))
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+fn words(cmd: &Cmd) -> Vec<String> {
+    cmd.args_iter()
+        .map(|arg| match arg {
+            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => "<cursor>".to_string(),
+        })
+        .collect()
+}
+
+impl ConnectionLike for Recorder {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let reply = self.inner.req_packed_command(cmd).await;
+            if matches!(reply, Ok(ref v) if !matches!(v, Value::ServerError(_))) {
+                self.trips.lock().unwrap().push(Trip {
+                    commands: vec![words(cmd)],
+                    atomic: false,
+                });
+            }
+            reply
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let reply = self
+                .inner
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            if reply.is_ok() {
+                self.trips.lock().unwrap().push(Trip {
+                    commands: pipeline.cmd_iter().map(words).collect(),
+                    atomic: pipeline.is_transaction(),
+                });
+            }
+            reply
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+}
 
 fn entry(player: &str, score: i64) -> Entry {
     Entry {
@@ -38,7 +129,7 @@ async fn five_players(conn: &mut ConnectionManager, board: &str) {
         ("cy", 20),
     ];
     for (player, n) in points {
-        within("add_score", add_score(conn, board, player, n))
+        within("add_score", add_score(&mut *conn, board, player, n))
             .await
             .expect("add_score");
     }
@@ -189,6 +280,32 @@ async fn push_recent_keeps_exactly_the_newest_items_newest_first() {
     assert_eq!(
         len, 10,
         "LTRIM key 0 9 keeps 10 items: both ends are inclusive"
+    );
+}
+
+#[tokio::test]
+async fn push_recent_pushes_and_trims_in_one_atomic_round_trip() {
+    let r = testkit::redis::connection().await;
+    let key = r.key("recent");
+    let mut recorder = Recorder::new(r.conn());
+
+    within(
+        "push_recent",
+        push_recent(&mut recorder, &key, "/checkout", 3),
+    )
+    .await
+    .expect("push_recent");
+
+    let mut conn = r.conn();
+    let items: Vec<String> = conn.lrange(&key, 0, -1).await.unwrap();
+    assert_eq!(items, vec!["/checkout"]);
+    let trips = recorder.trips();
+    assert!(
+        matches!(trips.as_slice(), [one] if one.atomic || one.commands.len() == 1),
+        "push and trim must happen as one step: sent as two commands, or in a plain pipeline, \
+         another client can run between them and see the list one item over its cap (or, if \
+         this client dies in between, the list is never trimmed). Send them in one pipeline \
+         marked .atomic() (MULTI/EXEC). Sent: {trips:?}"
     );
 }
 
