@@ -64,8 +64,9 @@ use serde::Serialize;
 ///
 /// `--format` is `text` (the default) or `json`. `-v`/`--verbose` may be repeated: `-vv` is 2.
 /// Both are global: they may also come after the subcommand (`kv get port --format json`).
-// TODO: derive `Parser`, and configure the two flags with `#[arg(...)]` and the subcommand with
-// `#[command(subcommand)]`. Doc comments on the fields become their `--help` text.
+// TODO: let clap build this command line from the type: the parser derived here, and on each
+// field what it is (a long flag, a short one, counted, with a default, global, the subcommand).
+// Doc comments on the fields become their `--help` text.
 #[derive(Debug)]
 pub struct Cli {
     pub format: Format,
@@ -74,7 +75,8 @@ pub struct Cli {
 }
 
 /// How results are printed on stdout.
-// TODO: derive `ValueEnum`, so that clap accepts `text` and `json` and lists them in errors.
+// TODO: let clap accept exactly `text` and `json` as values of this type, and list them in its
+// errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -82,7 +84,8 @@ pub enum Format {
 }
 
 /// The subcommands. A `file` of `None` or `-` means stdin.
-// TODO: derive `Subcommand`, and give each variant and field a doc comment for `--help`.
+// TODO: make each variant a subcommand, its fields the subcommand's arguments, and give each
+// variant and field a doc comment for `--help`.
 #[derive(Debug)]
 pub enum Command {
     /// `count [FILE]`: prints `4 lines, 4 words, 23 bytes`, or with `--format json`
@@ -140,9 +143,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    // TODO: parse with `Cli::try_parse_from`. On error, write `err.render()` to the stream
-    // `err.use_stderr()` names and return `err.exit_code()`.
-    // TODO: run the subcommand; turn a runtime error into `kv: ...` on stderr and exit code 1.
+    // TODO: parse `args` without ever exiting the process: a usage error or a help request is
+    // printed on the stream clap says it belongs to, and clap's exit code is returned.
+    // TODO: run the subcommand: its result on stdout; a runtime error as `kv: ...` on stderr,
+    // exit code 1, and then nothing on stdout.
     todo!("run kv")
 }
 
@@ -154,6 +158,7 @@ fn read_input(
     stdin: &mut dyn BufRead,
     stderr: &mut dyn Write,
 ) -> Result<String, String> {
-    // TODO: `None` and `-` read stdin (`read_to_string`), anything else `std::fs::read_to_string`.
+    // TODO: no file, or `-`, is stdin; anything else a path. Tell what is read as `-v` and
+    // `-vv` ask, and turn a failure into `cannot read <name>: <io error>`.
     todo!("read {file:?} or stdin")
 }

@@ -23,7 +23,12 @@ struct Output {
 
 /// Runs `kv ARGS...` with `stdin` as its standard input.
 fn kv(args: &[&str], stdin: &str) -> Output {
-    let mut input = stdin.as_bytes();
+    kv_bytes(args, stdin.as_bytes())
+}
+
+/// Runs `kv ARGS...` with standard input that need not be text.
+fn kv_bytes(args: &[&str], stdin: &[u8]) -> Output {
+    let mut input = stdin;
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let argv = std::iter::once("kv").chain(args.iter().copied());
     let code = run(argv, &mut input, &mut stdout, &mut stderr);
@@ -94,6 +99,11 @@ fn reads_stdin_when_the_file_is_a_dash() {
         kv(&["count", "-"], TEXT),
         success("4 lines, 4 words, 23 bytes\n")
     );
+    assert_eq!(
+        kv(&["-v", "count", "-"], TEXT).stderr,
+        "kv: reading stdin\n",
+        "`-` is stdin, and -v calls it that"
+    );
 }
 
 #[test]
@@ -150,6 +160,22 @@ fn prints_a_value_as_json() {
         json,
         serde_json::json!({ "key": "host", "value": "example.com" })
     );
+}
+
+#[test]
+fn a_value_with_quotes_and_backslashes_stays_valid_json() {
+    let config = "greeting = say \"hi\"\ndir=C:\\temp\\new\n";
+    for (key, value) in [("greeting", "say \"hi\""), ("dir", "C:\\temp\\new")] {
+        let output = kv(&["--format", "json", "get", key], config);
+        assert_eq!((output.code, output.stderr.as_str()), (0, ""));
+        let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not valid JSON ({e}): {:?}; quotes and backslashes in a value must be escaped",
+                output.stdout
+            )
+        });
+        assert_eq!(json, serde_json::json!({ "key": key, "value": value }));
+    }
 }
 
 #[test]
@@ -229,6 +255,27 @@ fn an_unreadable_file_is_an_error_on_stderr_with_exit_code_1() {
             stdout: String::new(),
             stderr: format!("kv: cannot read {path}: {io_error}\n"),
         }
+    );
+    assert_eq!(
+        kv(&["-v", "count", path], TEXT).stderr,
+        format!("kv: reading {path}\nkv: cannot read {path}: {io_error}\n"),
+        "-v says what kv is about to read before it tries, so it shows on a failure too"
+    );
+}
+
+#[test]
+fn unreadable_stdin_is_an_error_on_stderr_with_exit_code_1() {
+    let not_utf8: &[u8] = b"caf\xE9 au lait\n";
+    let mut text = String::new();
+    let io_error = std::io::Read::read_to_string(&mut &not_utf8[..], &mut text).unwrap_err();
+    assert_eq!(
+        kv_bytes(&["count"], not_utf8),
+        Output {
+            code: 1,
+            stdout: String::new(),
+            stderr: format!("kv: cannot read stdin: {io_error}\n"),
+        },
+        "stdin that is not UTF-8 cannot be read as text: a runtime error, not a panic"
     );
 }
 
