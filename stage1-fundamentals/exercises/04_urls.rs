@@ -23,6 +23,9 @@
 //!
 //! **Invalid input is an error, not a guess.** `%`, `%2` and `%zz` are not valid escapes, and
 //! `%FF` decodes to a byte that is not UTF-8. A server should answer 400, not invent a character.
+//! (Browsers and the `form_urlencoded` crate are lenient instead: they keep `%zz` as it is and
+//! replace bytes that are not UTF-8 with U+FFFD. Two parts of a system that decode the same
+//! input differently is how filters get bypassed, so this exercise is strict.)
 //!
 //! In production you would use `http::Uri` to split the target
 //! (<https://docs.rs/http/latest/http/uri/struct.Uri.html>), `percent-encoding` and
@@ -75,7 +78,7 @@ impl Query {
 /// `/search?` gives `("/search", Some(""))`. Later `?` characters belong to the query. Nothing is
 /// decoded. A target that does not start with `/` is `UrlError::MissingLeadingSlash`.
 pub fn split_target(target: &str) -> Result<(&str, Option<&str>), UrlError> {
-    // TODO: check the leading slash, then split once at '?'.
+    // TODO: a target must start with '/'; the query is whatever follows the first '?'.
     todo!("split the target into path and optional query")
 }
 
@@ -99,7 +102,8 @@ pub fn decode_query_component(component: &str) -> Result<String, UrlError> {
 /// dropped, the way nginx merges slashes: `/` gives no segments, and `/users//42/` gives
 /// `["users", "42"]`. Split on `/` first, then decode, so `%2F` stays inside its segment.
 pub fn path_segments(path: &str) -> Result<Vec<String>, UrlError> {
-    // TODO: strip the leading '/', split on '/', skip empty pieces, decode each piece.
+    // TODO: turn the path into its decoded segments. A `%2F` is data: it stays inside its
+    // segment as a '/'.
     todo!("split the path into decoded segments")
 }
 
@@ -110,7 +114,8 @@ pub fn path_segments(path: &str) -> Result<Vec<String>, UrlError> {
 /// without `=`, such as `debug`, is `("debug", "")`. Keys and values are decoded with
 /// `decode_query_component` after splitting, so `%26` and `%3D` stay inside them.
 pub fn parse_query(query: &str) -> Result<Query, UrlError> {
-    // TODO: split on '&', then on the first '=', then decode both sides.
+    // TODO: turn the query into decoded (key, value) pairs, in order. An encoded `&` or `=`
+    // (`%26`, `%3D`) is data inside a key or a value.
     todo!("parse the query string into decoded pairs")
 }
 
@@ -121,6 +126,7 @@ pub fn parse_query(query: &str) -> Result<Query, UrlError> {
 /// are kept; a space becomes `+`; every other byte of the UTF-8 encoding becomes `%XX` with
 /// uppercase hex digits. So `a b&c` is `a+b%26c`, `1+1=2` is `1%2B1%3D2`, and `é` is `%C3%A9`.
 pub fn encode_query_value(value: &str) -> String {
-    // TODO: look at each byte of `value.as_bytes()`; `format!("%{byte:02X}")` writes an escape.
+    // TODO: keep the unreserved characters, turn a space into '+', and escape every other byte
+    // of the UTF-8 encoding, so that a multi-byte character becomes several escapes.
     todo!("percent-encode the value for a query string")
 }

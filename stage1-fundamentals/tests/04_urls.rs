@@ -130,6 +130,11 @@ fn rejects_an_escape_with_non_hex_digits() {
     assert_eq!(decode_path_segment("%2g"), Err(UrlError::InvalidEscape));
     assert_eq!(decode_path_segment("%g2"), Err(UrlError::InvalidEscape));
     assert_eq!(decode_query_component("%+1"), Err(UrlError::InvalidEscape));
+    assert_eq!(
+        decode_path_segment("%1é"),
+        Err(UrlError::InvalidEscape),
+        "two characters follow the '%', and 'é' is not a hex digit"
+    );
 }
 
 #[test]
@@ -310,6 +315,15 @@ fn encoding_keeps_unreserved_characters() {
 fn encoding_turns_space_into_plus_and_escapes_delimiters() {
     assert_eq!(encode_query_value("a b&c"), "a+b%26c");
     assert_eq!(encode_query_value("k=v?#/"), "k%3Dv%3F%23%2F");
+}
+
+#[test]
+fn encoding_escapes_every_character_that_is_not_unreserved() {
+    assert_eq!(
+        encode_query_value("!$'()*,;:@"),
+        "%21%24%27%28%29%2A%2C%3B%3A%40",
+        "only letters, digits and - . _ ~ stay (encodeURIComponent also keeps ! ' ( ) *)"
+    );
 }
 
 #[test]
