@@ -13,7 +13,10 @@
 //!   way when its client disconnects.
 //! - Shutdown is a message: a task that must stop on request `select!`s between its work and
 //!   a signal (here a `tokio::sync::watch` channel; production code often uses tokio-util's
-//!   `CancellationToken`, and axum's `with_graceful_shutdown` takes such a signal).
+//!   `CancellationToken`, and axum's `with_graceful_shutdown` takes such a signal). A watch
+//!   channel holds a state, not a stream of events: a task that starts late, or was busy when
+//!   the state was set, must still see that it says "stop", so it looks at the value rather
+//!   than waiting for the next change.
 //! - Queues need a bound. An unbounded channel lets a fast producer pile up work until the
 //!   process runs out of memory. With `tokio::sync::mpsc::channel(capacity)`, `send(..).await`
 //!   waits while the channel is full: the slow consumer slows the producer down. That is
@@ -45,8 +48,8 @@ pub async fn fetch(id: u32) -> String {
 /// Fetches every id concurrently and returns the results in the order of `ids`: ten fetches of
 /// 100 ms take about 100 ms, not a second.
 pub async fn fetch_all(ids: &[u32]) -> Vec<String> {
-    // TODO: spawn one task per id (a `JoinSet` is handy), then collect the results. Tasks
-    // finish in any order (the fastest first), so remember each one's index in `ids`.
+    // TODO: start every fetch before waiting for any of them, and return the results in the
+    // order of `ids`, although the fastest fetch finishes first.
     todo!("fetch all ids concurrently, keeping the input order")
 }
 
@@ -57,7 +60,8 @@ pub struct TimedOut(pub Duration);
 
 /// Runs `future` for at most `limit`, and drops (cancels) it if it has not finished by then.
 pub async fn with_timeout<F: Future>(future: F, limit: Duration) -> Result<F::Output, TimedOut> {
-    // TODO: `tokio::time::timeout` does the waiting; turn its error into `TimedOut(limit)`.
+    // TODO: the future's output if it finishes within `limit`; otherwise stop waiting at the
+    // limit, cancel the future, and return `TimedOut(limit)`.
     todo!("give up on the future after the limit")
 }
 
@@ -67,14 +71,15 @@ pub async fn process(ms: u64) {
 }
 
 /// Processes jobs (`process(job).await` for each) until the `jobs` channel closes or
-/// `shutdown` becomes `true`, and returns how many jobs it finished.
+/// `shutdown` is `true`, and returns how many jobs it finished.
 ///
 /// Shutdown must take effect at once: while the worker waits for the next job, and also in the
-/// middle of a job (an interrupted job is not counted).
+/// middle of a job (an interrupted job is not counted). It may already be `true` when the
+/// worker starts; a `false` sent meanwhile means "keep going".
 pub async fn worker(jobs: mpsc::Receiver<u64>, shutdown: watch::Receiver<bool>) -> usize {
-    // TODO: make both parameters `mut` (receiving needs `&mut`), then loop. First
-    // `tokio::select!` between `shutdown.wait_for(|&stop| stop)` and `jobs.recv()`; then
-    // `select!` between the shutdown again and `process(job)`.
+    // TODO: make both parameters `mut` (receiving needs `&mut`). Take the jobs one by one until
+    // the channel closes. Shutdown is the value `true`, whenever it was set, even before the
+    // worker started; it stops the worker at once, waiting for a job or in the middle of one.
     todo!("process jobs until the channel closes or shutdown is signalled")
 }
 
@@ -108,8 +113,8 @@ impl EventLog {
 /// - The consumer records `Consumed(item)` right after each `recv` returns, then works on the
 ///   item slowly: `process(10).await`.
 pub async fn pipeline(count: u32, capacity: usize) -> Vec<Event> {
-    // TODO: make a bounded `mpsc::channel(capacity)` and an `EventLog`, spawn the producer and
-    // the consumer (each with its own clone of the log), wait for both, return `log.events()`.
-    // The consumer's loop ends when `recv` returns `None`: when the producer drops its sender.
+    // TODO: a producer task and a consumer task, joined by a channel that never holds more than
+    // `capacity` items, both recording in one log; return the log once both are done. The
+    // consumer stops when the producer is done and the channel is empty.
     todo!("run a producer and a slow consumer over a bounded channel")
 }

@@ -86,7 +86,9 @@ async fn with_timeout_gives_up_at_the_limit() {
     );
 }
 
-#[tokio::test]
+// The worker's tests run on a paused clock too: a job of 10 ms takes exactly 10 ms, so the
+// moment the test signals shutdown falls where the comments say, however busy the machine.
+#[tokio::test(start_paused = true)]
 async fn worker_processes_every_job_until_the_channel_closes() {
     let (jobs, job_rx) = mpsc::channel(10);
     let (_shutdown, shutdown_rx) = watch::channel(false);
@@ -94,6 +96,7 @@ async fn worker_processes_every_job_until_the_channel_closes() {
         jobs.send(job).await.unwrap();
     }
     drop(jobs);
+    let start = Instant::now();
     let done = within_secs(
         3,
         "the worker (it should stop when the jobs channel closes)",
@@ -101,9 +104,14 @@ async fn worker_processes_every_job_until_the_channel_closes() {
     )
     .await;
     assert_eq!(done, 3);
+    assert_eq!(
+        start.elapsed(),
+        40 * MS,
+        "each job is processed once: 10 + 20 + 10 ms"
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn worker_waiting_for_jobs_stops_on_shutdown() {
     let (_jobs, job_rx) = mpsc::channel::<u64>(10);
     let (shutdown, shutdown_rx) = watch::channel(false);
@@ -120,7 +128,7 @@ async fn worker_waiting_for_jobs_stops_on_shutdown() {
     assert_eq!(done, 0);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn worker_stops_in_the_middle_of_a_long_job() {
     let (jobs, job_rx) = mpsc::channel(10);
     let (shutdown, shutdown_rx) = watch::channel(false);
@@ -141,6 +149,48 @@ async fn worker_stops_in_the_middle_of_a_long_job() {
     assert_eq!(done, 2, "the interrupted job does not count");
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_worker_started_after_shutdown_does_no_work() {
+    let (jobs, job_rx) = mpsc::channel(10);
+    let (shutdown, _shutdown_rx) = watch::channel(false);
+    for job in [10, 10] {
+        jobs.send(job).await.unwrap();
+    }
+    drop(jobs);
+    shutdown.send(true).unwrap();
+    // A receiver made now has already seen `true`: no change is coming, the value is there.
+    let done = within_secs(
+        3,
+        "a worker started after shutdown",
+        worker(job_rx, shutdown.subscribe()),
+    )
+    .await;
+    assert_eq!(
+        done, 0,
+        "shutdown was signalled before the worker started, so it must not start a job: a \
+         signal sent before you looked is still a signal, so look at the value, not for a change"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_shutdown_value_of_false_does_not_stop_the_worker() {
+    let (jobs, job_rx) = mpsc::channel(10);
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    for job in [10, 10, 10] {
+        jobs.send(job).await.unwrap();
+    }
+    drop(jobs);
+    let handle = tokio::spawn(worker(job_rx, shutdown_rx));
+    // In the middle of the second job, the value is sent again, still `false`.
+    sleep(15 * MS).await;
+    shutdown.send(false).unwrap();
+    let done = within_secs(3, "the worker", handle).await.unwrap();
+    assert_eq!(
+        done, 3,
+        "`false` means \"keep going\": only `true` stops the worker, however often a value is sent"
+    );
+}
+
 #[tokio::test]
 async fn pipeline_delivers_every_item_in_order() {
     let events = within_secs(3, "pipeline", pipeline(6, 2)).await;
@@ -158,7 +208,19 @@ async fn pipeline_delivers_every_item_in_order() {
     assert_eq!(consumed, (0..6).map(Event::Consumed).collect::<Vec<_>>());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
+async fn pipeline_consumer_takes_10_ms_per_item() {
+    let start = Instant::now();
+    let events = within_secs(3, "pipeline", pipeline(8, 2)).await;
+    assert_eq!(events.len(), 16, "{events:?}");
+    assert_eq!(
+        start.elapsed(),
+        80 * MS,
+        "the consumer works on each item for 10 ms, one after another: 8 items take 80 ms"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn pipeline_producer_stays_at_most_capacity_ahead() {
     let events = within_secs(3, "pipeline", pipeline(8, 2)).await;
     assert_eq!(events.len(), 16, "{events:?}");
@@ -170,7 +232,7 @@ async fn pipeline_producer_stays_at_most_capacity_ahead() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn pipeline_with_capacity_one_goes_in_lockstep() {
     let events = within_secs(3, "pipeline", pipeline(5, 1)).await;
     assert_eq!(events.len(), 10, "{events:?}");
