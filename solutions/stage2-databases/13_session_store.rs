@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionLike, ConnectionManager};
 use redis::{SetExpiry, SetOptions};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -30,16 +30,19 @@ pub enum StoreError {
     Data(#[from] serde_json::Error),
 }
 
-/// Where sessions live. The rest of the application sees only this.
+/// Where sessions live. The rest of the application sees only this, so every backend must
+/// behave the same, down to the edge cases below.
 pub trait SessionStore {
     /// Stores `session` under `id` for `ttl`, replacing any session with that id (data and
-    /// expiry).
+    /// expiry). A zero `ttl` stores a session that has expired already: `get` finds nothing.
     async fn put(&self, id: &str, session: &Session, ttl: Duration) -> Result<(), StoreError>;
 
     /// The session stored under `id`, or `None` if there is none or it has expired.
     async fn get(&self, id: &str) -> Result<Option<Session>, StoreError>;
 
-    /// Removes the session; returns whether there was one.
+    /// Removes the session; returns whether there was one that had not expired. An expired
+    /// session counts as none, as it does for `get`: Redis has already forgotten it, and a
+    /// logout must not answer differently depending on where sessions are kept.
     async fn delete(&self, id: &str) -> Result<bool, StoreError>;
 }
 
@@ -91,22 +94,25 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn delete(&self, id: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected() == 1)
+        // The row goes whether it had expired or not; only a live session counts as one.
+        let live: Option<bool> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE id = $1 RETURNING expires_at > now()")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(live == Some(true))
     }
 }
 
-/// Sessions as Redis keys `prefix + id`.
-pub struct RedisSessionStore {
-    conn: ConnectionManager,
+/// Sessions as Redis keys `prefix + id`. `C` is the connection: a `ConnectionManager` in
+/// production, any other async connection (such as the tests' command recorder) too.
+pub struct RedisSessionStore<C = ConnectionManager> {
+    conn: C,
     prefix: String,
 }
 
-impl RedisSessionStore {
-    pub fn new(conn: ConnectionManager, prefix: impl Into<String>) -> Self {
+impl<C> RedisSessionStore<C> {
+    pub fn new(conn: C, prefix: impl Into<String>) -> Self {
         Self {
             conn,
             prefix: prefix.into(),
@@ -119,16 +125,23 @@ impl RedisSessionStore {
     }
 }
 
-impl SessionStore for RedisSessionStore {
-    // A ConnectionManager needs `&mut` to send a command; cloning it is cheap (it is a handle
-    // to one shared connection), so each method starts with `let mut conn = self.conn.clone();`.
+impl<C: ConnectionLike + Clone + Send + Sync> SessionStore for RedisSessionStore<C> {
+    // A connection needs `&mut` to send a command; cloning a ConnectionManager is cheap (it is
+    // a handle to one shared connection), so each method starts with
+    // `let mut conn = self.conn.clone();`.
 
     async fn put(&self, id: &str, session: &Session, ttl: Duration) -> Result<(), StoreError> {
         let json = serde_json::to_string(session)?;
-        // PX takes whole milliseconds; a zero expiry is an error in Redis, so round up to 1.
-        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        let options = SetOptions::default().with_expiration(SetExpiry::PX(millis));
         let mut conn = self.conn.clone();
+        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+        if millis == 0 {
+            // Redis refuses `PX 0`; a session that has expired already is one that is not there.
+            let _: usize = conn.del(self.key(id)).await?;
+            return Ok(());
+        }
+        // The value and its expiry in one command: SET then EXPIRE would leave a session that
+        // never expires if this process died in between.
+        let options = SetOptions::default().with_expiration(SetExpiry::PX(millis));
         let _: Option<String> = conn.set_options(self.key(id), json, options).await?;
         Ok(())
     }

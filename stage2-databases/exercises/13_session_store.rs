@@ -42,6 +42,19 @@
 //!   `SetExpiry::PX`), never `SET` then `EXPIRE` (a crash in between leaves a key that lives
 //!   forever). `DEL` returns how many keys it removed.
 //!
+//! **One trait, one behaviour.** The backends differ where nobody looks until production:
+//! - *A zero ttl.* PostgreSQL takes `now() + 0` happily (a row that has already expired);
+//!   Redis refuses `SET … PX 0` with an error (`invalid expire time`). The trait decides: a
+//!   zero ttl stores a session that has expired already, so on Redis there is nothing to set,
+//!   and any older session under that id must go.
+//! - *Deleting an expired session.* Redis has already forgotten it, so `DEL` answers 0; the
+//!   table still has the row, so a plain `DELETE` counts 1. The trait decides: an expired
+//!   session counts as none, for `delete` as for `get`. (The row should still go: nothing
+//!   else will clean it up until the periodic job runs.)
+//!
+//! Code written against the trait (a logout handler that answers 404 when there was no
+//! session) would otherwise change behaviour the day the backend changes.
+//!
 //! Docs: <https://doc.rust-lang.org/reference/items/traits.html#async-methods>,
 //! <https://www.postgresql.org/docs/15/sql-insert.html#SQL-ON-CONFLICT>,
 //! <https://redis.io/docs/latest/commands/set/>,
@@ -55,7 +68,7 @@
 use std::time::Duration;
 
 use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionLike, ConnectionManager};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use sqlx::types::Json;
@@ -78,16 +91,19 @@ pub enum StoreError {
     Data(#[from] serde_json::Error),
 }
 
-/// Where sessions live. The rest of the application sees only this.
+/// Where sessions live. The rest of the application sees only this, so every backend must
+/// behave the same, down to the edge cases below.
 pub trait SessionStore {
     /// Stores `session` under `id` for `ttl`, replacing any session with that id (data and
-    /// expiry).
+    /// expiry). A zero `ttl` stores a session that has expired already: `get` finds nothing.
     async fn put(&self, id: &str, session: &Session, ttl: Duration) -> Result<(), StoreError>;
 
     /// The session stored under `id`, or `None` if there is none or it has expired.
     async fn get(&self, id: &str) -> Result<Option<Session>, StoreError>;
 
-    /// Removes the session; returns whether there was one.
+    /// Removes the session; returns whether there was one that had not expired. An expired
+    /// session counts as none, as it does for `get`: Redis has already forgotten it, and a
+    /// logout must not answer differently depending on where sessions are kept.
     async fn delete(&self, id: &str) -> Result<bool, StoreError>;
 }
 
@@ -114,29 +130,33 @@ impl PgSessionStore {
 
 impl SessionStore for PgSessionStore {
     async fn put(&self, id: &str, session: &Session, ttl: Duration) -> Result<(), StoreError> {
-        // TODO: an upsert; bind the session as `Json(session)` and the ttl as it is.
+        // TODO: store the session under `id` as jsonb, replacing the data and the expiry of any
+        // session already there; the database's clock decides when it expires.
         todo!("insert or replace the row, expiring at now() + ttl")
     }
 
     async fn get(&self, id: &str) -> Result<Option<Session>, StoreError> {
-        // TODO: read `data` as a `Json<Session>`, only if the row has not expired.
+        // TODO: the session, unless there is none or its time has passed (the row of an expired
+        // session may still be in the table).
         todo!("read the session unless it has expired")
     }
 
     async fn delete(&self, id: &str) -> Result<bool, StoreError> {
-        // TODO: DELETE, then look at rows_affected().
+        // TODO: remove the row; answer whether it held a session that had not expired (see the
+        // trait).
         todo!("delete the row")
     }
 }
 
-/// Sessions as Redis keys `prefix + id`.
-pub struct RedisSessionStore {
-    conn: ConnectionManager,
+/// Sessions as Redis keys `prefix + id`. `C` is the connection: a `ConnectionManager` in
+/// production, any other async connection (such as the tests' command recorder) too.
+pub struct RedisSessionStore<C = ConnectionManager> {
+    conn: C,
     prefix: String,
 }
 
-impl RedisSessionStore {
-    pub fn new(conn: ConnectionManager, prefix: impl Into<String>) -> Self {
+impl<C> RedisSessionStore<C> {
+    pub fn new(conn: C, prefix: impl Into<String>) -> Self {
         Self {
             conn,
             prefix: prefix.into(),
@@ -149,22 +169,24 @@ impl RedisSessionStore {
     }
 }
 
-impl SessionStore for RedisSessionStore {
-    // A ConnectionManager needs `&mut` to send a command; cloning it is cheap (it is a handle
-    // to one shared connection), so each method starts with `let mut conn = self.conn.clone();`.
+impl<C: ConnectionLike + Clone + Send + Sync> SessionStore for RedisSessionStore<C> {
+    // A connection needs `&mut` to send a command; cloning a ConnectionManager is cheap (it is
+    // a handle to one shared connection), so each method starts with
+    // `let mut conn = self.conn.clone();`.
 
     async fn put(&self, id: &str, session: &Session, ttl: Duration) -> Result<(), StoreError> {
-        // TODO: serde_json::to_string, then SET with PX in one command.
+        // TODO: the session as JSON under `self.key(id)`, expiring after `ttl`: the value and its
+        // expiry written by one command. A zero ttl: see the trait.
         todo!("SET the session as JSON with an expiry")
     }
 
     async fn get(&self, id: &str) -> Result<Option<Session>, StoreError> {
-        // TODO: GET as Option<String>, then serde_json::from_str.
+        // TODO: the session parsed from its JSON, or `None` when the key is not there.
         todo!("GET the session and parse it")
     }
 
     async fn delete(&self, id: &str) -> Result<bool, StoreError> {
-        // TODO: DEL returns the number of keys it removed.
-        todo!("DEL the session key")
+        // TODO: remove the key; answer whether there was one.
+        todo!("delete the session key")
     }
 }

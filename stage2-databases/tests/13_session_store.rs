@@ -11,10 +11,12 @@ mod exercise;
 
 use exercise::*;
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use redis::AsyncCommands;
+use redis::aio::{ConnectionLike, ConnectionManager};
+use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
 use serde_json::json;
 use testkit::postgres::TestDatabase;
 use testkit::redis::TestRedis;
@@ -43,6 +45,89 @@ async fn redis() -> (TestRedis, RedisSessionStore) {
     let r = testkit::redis::connection().await;
     let store = RedisSessionStore::new(r.conn(), r.key("session:"));
     (r, store)
+}
+
+/// One trip to the server and back that Redis carried out: the commands sent together, and
+/// whether they were wrapped in MULTI/EXEC.
+#[derive(Debug, Clone, PartialEq)]
+struct Trip {
+    commands: Vec<Vec<String>>,
+    atomic: bool,
+}
+
+/// A connection that forwards everything to a real one and writes down every round trip that
+/// Redis answered without an error. Its clones share one record, as the store clones its
+/// connection for each call.
+#[derive(Clone)]
+struct Recorder {
+    inner: ConnectionManager,
+    trips: Arc<Mutex<Vec<Trip>>>,
+}
+
+impl Recorder {
+    /// The trips, leaving out the loading of Lua scripts (SCRIPT LOAD), which changes no key.
+    fn trips(&self) -> Vec<Trip> {
+        self.trips
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|t| {
+                !t.commands
+                    .iter()
+                    .all(|c| c[0].eq_ignore_ascii_case("SCRIPT"))
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+fn words(cmd: &Cmd) -> Vec<String> {
+    cmd.args_iter()
+        .map(|arg| match arg {
+            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => "<cursor>".to_string(),
+        })
+        .collect()
+}
+
+impl ConnectionLike for Recorder {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let reply = self.inner.req_packed_command(cmd).await;
+            if matches!(reply, Ok(ref v) if !matches!(v, Value::ServerError(_))) {
+                self.trips.lock().unwrap().push(Trip {
+                    commands: vec![words(cmd)],
+                    atomic: false,
+                });
+            }
+            reply
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let reply = self
+                .inner
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            if reply.is_ok() {
+                self.trips.lock().unwrap().push(Trip {
+                    commands: pipeline.cmd_iter().map(words).collect(),
+                    atomic: pipeline.is_transaction(),
+                });
+            }
+            reply
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
 }
 
 // The behaviours every SessionStore has, whatever is behind it.
@@ -140,6 +225,51 @@ async fn sessions_expire_after_their_ttl(store: impl SessionStore) {
     );
 }
 
+async fn a_zero_ttl_stores_a_session_that_has_expired_already(store: impl SessionStore) {
+    store
+        .put("s-1", &session(1, "a", &[]), LONG)
+        .await
+        .expect("put");
+    store
+        .put("s-1", &session(1, "b", &[]), Duration::ZERO)
+        .await
+        .expect("put with a zero ttl (Redis refuses `PX 0`: a zero ttl is yours to handle)");
+    assert_eq!(
+        store.get("s-1").await.expect("get"),
+        None,
+        "a session stored for 0 s has expired already, and it replaced the one before"
+    );
+
+    store
+        .put("s-2", &session(2, "c", &[]), Duration::ZERO)
+        .await
+        .expect("put with a zero ttl");
+    assert_eq!(store.get("s-2").await.expect("get"), None);
+}
+
+async fn deleting_an_expired_session_finds_none(store: impl SessionStore) {
+    store
+        .put("s-old", &session(1, "a", &[]), Duration::from_millis(100))
+        .await
+        .expect("put");
+    store
+        .put("s-zero", &session(2, "b", &[]), Duration::ZERO)
+        .await
+        .expect("put");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    assert!(
+        !store.delete("s-old").await.expect("delete"),
+        "s-old expired 100 ms ago: like get, delete counts an expired session as none \
+         (Redis has forgotten it; a table still has its row, so look at expires_at)"
+    );
+    assert!(
+        !store.delete("s-zero").await.expect("delete"),
+        "s-zero was stored with a zero ttl: it never was a live session"
+    );
+    assert_eq!(store.get("s-old").await.expect("get"), None);
+}
+
 #[tokio::test]
 async fn postgres_reads_back_what_it_stored() {
     let (_db, store) = postgres().await;
@@ -194,6 +324,38 @@ async fn postgres_sessions_expire_after_their_ttl() {
 async fn redis_sessions_expire_after_their_ttl() {
     let (_r, store) = redis().await;
     within("redis", sessions_expire_after_their_ttl(store)).await;
+}
+
+#[tokio::test]
+async fn postgres_a_zero_ttl_stores_a_session_that_has_expired_already() {
+    let (_db, store) = postgres().await;
+    within(
+        "postgres",
+        a_zero_ttl_stores_a_session_that_has_expired_already(store),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn redis_a_zero_ttl_stores_a_session_that_has_expired_already() {
+    let (_r, store) = redis().await;
+    within(
+        "redis",
+        a_zero_ttl_stores_a_session_that_has_expired_already(store),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_deleting_an_expired_session_finds_none() {
+    let (_db, store) = postgres().await;
+    within("postgres", deleting_an_expired_session_finds_none(store)).await;
+}
+
+#[tokio::test]
+async fn redis_deleting_an_expired_session_finds_none() {
+    let (_r, store) = redis().await;
+    within("redis", deleting_an_expired_session_finds_none(store)).await;
 }
 
 // What each backend looks like inside.
@@ -264,7 +426,9 @@ async fn postgres_get_ignores_expired_rows_and_put_replaces_them() {
 #[tokio::test]
 async fn redis_stores_json_under_the_prefixed_key_with_a_ttl() {
     let (r, store) = redis().await;
-    let ttl = Duration::from_secs(30);
+    // 10.9 s: an expiry given in whole seconds would lose the 0.9 s.
+    let ttl = Duration::from_millis(10_900);
+    let started = Instant::now();
     within("put", store.put("s-1", &session(7, "tok", &["user"]), ttl))
         .await
         .expect("put");
@@ -281,8 +445,45 @@ async fn redis_stores_json_under_the_prefixed_key_with_a_ttl() {
     );
 
     let pttl: i64 = conn.pttl(&key).await.unwrap();
+    let elapsed = started.elapsed().as_millis() as i64;
     assert!(
-        29_000 < pttl && pttl <= 30_000,
-        "PTTL should be just under the 30 000 ms ttl, found {pttl} (-1 means no expiry at all)"
+        10_900 - elapsed - 1 <= pttl && pttl <= 10_900,
+        "PTTL should be 10 900 ms minus the time since put ({elapsed} ms), found {pttl} \
+         (-1 means no expiry at all; an expiry in whole seconds loses the 0.9 s: use PX)"
+    );
+}
+
+#[tokio::test]
+async fn redis_put_writes_the_session_and_its_expiry_in_one_command() {
+    let r = testkit::redis::connection().await;
+    let recorder = Recorder {
+        inner: r.conn(),
+        trips: Arc::default(),
+    };
+    let store = RedisSessionStore::new(recorder.clone(), r.key("session:"));
+
+    within(
+        "put",
+        store.put(
+            "s-1",
+            &session(7, "tok", &["user"]),
+            Duration::from_secs(60),
+        ),
+    )
+    .await
+    .expect("put");
+
+    let trips = recorder.trips();
+    assert!(
+        matches!(trips.as_slice(), [one] if one.atomic || one.commands.len() == 1),
+        "the session and its expiry must be written together: SET then EXPIRE (or PEXPIRE) \
+         leaves a session that never expires if the process dies between the two. One SET \
+         with PX does both. Sent: {trips:?}"
+    );
+    let mut conn = r.conn();
+    let pttl: i64 = conn.pttl(r.key("session:s-1")).await.unwrap();
+    assert!(
+        55_000 < pttl && pttl <= 60_000,
+        "the session should expire in just under 60 s, PTTL is {pttl}"
     );
 }
