@@ -46,9 +46,9 @@ pub struct Order {
 }
 
 /// Everything that can go wrong while loading or saving orders. Line numbers start at 1.
-// TODO: derive `thiserror::Error` here (next to `Debug`), give each variant its `#[error("...")]`
-// message, and mark `Io`'s field with `#[from]`. Fields named `source` become `source()` on their
-// own. Then delete the three placeholder impls below the enum.
+// TODO: let thiserror write what the three placeholder impls below the enum only pretend to
+// (then delete them): each variant's message from its doc comment, a `source()` that returns
+// the cause of `Read`, `Parse` and `Io` and nothing for the others, and `From<io::Error>`.
 #[derive(Debug)]
 pub enum OrderError {
     /// The order file at `path` could not be read.
@@ -93,8 +93,8 @@ impl From<io::Error> for OrderError {
 /// not exactly two fields is `MalformedLine`, a quantity that does not parse as a `u32` is
 /// `Parse`, and a quantity of 0 is `ZeroQuantity`.
 pub fn parse_orders(text: &str) -> Result<Vec<Order>, OrderError> {
-    // TODO: `text.lines().enumerate()`, `split_whitespace()`, and `str::parse::<u32>` with
-    // `map_err` to add the line number.
+    // TODO: one order per line, blank lines skipped but counted; the first problem found is
+    // returned with the number of its line, as an editor shows it.
     todo!("parse one order per line, reporting the line of the first problem")
 }
 
@@ -103,7 +103,8 @@ pub fn parse_orders(text: &str) -> Result<Vec<Order>, OrderError> {
 /// A file that cannot be read (missing, a directory, not UTF-8) is `OrderError::Read` with this
 /// path; parse problems are reported as by `parse_orders`.
 pub fn load_orders(path: &Path) -> Result<Vec<Order>, OrderError> {
-    // TODO: `std::fs::read_to_string`, with `map_err` to add the path.
+    // TODO: read the whole file as text; a failure to read it says which file it was. Then
+    // parse the text.
     todo!("read the file with context, then parse it")
 }
 
@@ -112,6 +113,7 @@ pub fn load_orders(path: &Path) -> Result<Vec<Order>, OrderError> {
 ///
 /// Use plain `?` on the I/O calls here: failures become `OrderError::Io` through `From`.
 pub fn append_order(path: &Path, order: &Order) -> Result<(), OrderError> {
-    // TODO: `std::fs::OpenOptions::new().create(true).append(true).open(path)?`, then `writeln!`.
+    // TODO: add the order's line at the end of the file, creating the file if it is missing;
+    // every I/O failure becomes `OrderError::Io` by way of `?`.
     todo!("append the order as one line, using ? on the i/o calls")
 }
