@@ -166,6 +166,14 @@ fn rejects_characters_after_the_object() {
         Err(InputError::Syntax { line: 2, column: 1 }),
         "one body holds one JSON value: call .end() on the deserializer after parsing"
     );
+    // A body that is not one JSON value is a syntax error, whatever the values in it.
+    let mut body = valid_with("ada@example.com", "nobody");
+    body.extend_from_slice(b"\n{}");
+    assert_eq!(
+        parse_sign_up(&body),
+        Err(InputError::Syntax { line: 2, column: 1 }),
+        "the syntax is checked to the end of the body before any value is validated"
+    );
 }
 
 #[test]
@@ -246,7 +254,7 @@ fn validates_the_age_range_with_both_ends_included() {
 
 #[test]
 fn validates_the_zip_code_by_its_path() {
-    for zip in ["1234", "123456", "12a45", "１２３４５"] {
+    for zip in ["1234", "123456", "12a45", "１２３４５", "+1234", " 1234"] {
         let body = valid_with("12345", zip);
         assert_eq!(
             parse_sign_up(&body),
@@ -275,6 +283,22 @@ fn reports_the_first_broken_rule_in_field_order() {
             "email",
             "must be an email address such as ada@example.com"
         ))
+    );
+    // Fix one field at a time: the error moves on to the next broken one, in field order.
+    let body = body.replace(r#""nobody""#, r#""ada@example.com""#);
+    assert_eq!(
+        parse_sign_up(body.as_bytes()),
+        Err(invalid("age", "must be between 13 and 120"))
+    );
+    let body = body.replace(r#""age":7"#, r#""age":36"#);
+    assert_eq!(
+        parse_sign_up(body.as_bytes()),
+        Err(invalid("address.zip", "must be 5 digits"))
+    );
+    let body = body.replace(r#""zip":"1""#, r#""zip":"12345""#);
+    assert_eq!(
+        parse_sign_up(body.as_bytes()),
+        Err(invalid("tags[0]", "must not be empty"))
     );
 }
 
