@@ -4,8 +4,13 @@
 
 use std::sync::LazyLock;
 
-use redis::aio::ConnectionManager;
+use redis::aio::ConnectionLike;
 use redis::{AsyncCommands, Script};
+
+/// Any async Redis connection: a `ConnectionManager`, a `MultiplexedConnection`, or the tests'
+/// wrappers (provided, as in exercises 10 and 11).
+pub trait Conn: ConnectionLike + Send + Sync {}
+impl<T: ConnectionLike + Send + Sync> Conn for T {}
 
 /// How many times `reserve_watch` tries before it gives up.
 pub const MAX_ATTEMPTS: u32 = 100;
@@ -46,9 +51,10 @@ static RESERVE: LazyLock<Script> = LazyLock::new(|| {
 });
 
 /// Takes `qty` items from the stock under `stock_key` (a missing key is a stock of 0) if there
-/// are enough, with a Lua script that Redis runs atomically.
+/// are enough, with a Lua script that Redis runs atomically. Refusing changes nothing (and
+/// creates no key).
 pub async fn reserve_lua(
-    conn: &mut ConnectionManager,
+    conn: &mut impl Conn,
     stock_key: &str,
     qty: u64,
 ) -> Result<Reservation, ReserveError> {
@@ -68,34 +74,31 @@ pub async fn reserve_lua(
 
 /// The same with optimistic locking: WATCH the key, read it, and decrement in MULTI/EXEC,
 /// which Redis refuses if the key changed since WATCH; then try again, at most
-/// [`MAX_ATTEMPTS`] times.
+/// [`MAX_ATTEMPTS`] times (then `TooManyRetries`). `conn` is a connection of this call's own,
+/// which no other task uses meanwhile: a WATCH belongs to the connection.
 pub async fn reserve_watch(
-    client: &redis::Client,
+    conn: &mut impl Conn,
     stock_key: &str,
     qty: u64,
 ) -> Result<Reservation, ReserveError> {
-    // WATCH belongs to the connection: a connection of this call's own, never one shared with
-    // other tasks (their EXEC or UNWATCH would clear our WATCH).
-    let mut conn = client.get_multiplexed_async_connection().await?;
     for _ in 0..MAX_ATTEMPTS {
-        redis::cmd("WATCH")
-            .arg(stock_key)
-            .exec_async(&mut conn)
-            .await?;
+        // Watched from before the read: a change after it, however soon, makes EXEC refuse.
+        // (EXEC ends the watch, so each attempt watches again.)
+        redis::cmd("WATCH").arg(stock_key).exec_async(conn).await?;
         let stock: Option<u64> = conn.get(stock_key).await?;
         let available = stock.unwrap_or(0);
         if available < qty {
-            redis::cmd("UNWATCH").exec_async(&mut conn).await?;
+            redis::cmd("UNWATCH").exec_async(conn).await?;
             return Err(ReserveError::OutOfStock {
                 requested: qty,
                 available,
             });
         }
-        // EXEC answers nil (None here) when the watched key changed: nothing ran.
+        // EXEC answers nil (None here) when the watched key changed: nothing ran, try again.
         let done: Option<(u64,)> = redis::pipe()
             .atomic()
             .decr(stock_key, qty)
-            .query_async(&mut conn)
+            .query_async(conn)
             .await?;
         if let Some((remaining,)) = done {
             return Ok(Reservation { qty, remaining });

@@ -13,14 +13,21 @@
 //! tasks go on, and the server serves every connection in turn). Two buyers read "1", both
 //! pass the check, both decrement: the stock is -1 and two people paid for one item. This is
 //! the *check-then-act* race, and it is the same for a balance, a seat, a rate limit or a
-//! coupon. The fix is to make check and write one atomic step. Redis offers two ways.
+//! coupon.
+//!
+//! **Meet it first.** Write those three lines in `reserve_lua` (the script can wait) and run
+//! `cargo xtask check 12_redis_atomic`. The tests send 200 buyers at once, and they also let
+//! another buyer act right between your check and your write, every time instead of once in a
+//! while: read what happens to the stock. Then fix it, twice: the fix is to make check and
+//! write one atomic step, and Redis offers two ways.
 //!
 //! **1. A Lua script (EVAL).** Redis runs a script from start to end with no other command in
 //! between, so a script that reads, checks and decrements cannot race. Keys go in `KEYS[1]`,
-//! `KEYS[2]`…, other arguments in `ARGV[1]`… (all strings: `tonumber(ARGV[1])`). Inside,
-//! `redis.call('GET', KEYS[1])` runs a command; GET of a missing key gives `false`, so
-//! `tonumber(redis.call('GET', KEYS[1]) or '0')` reads a stock where none means 0. A Lua table
-//! `{1, 49}` comes back as an array, which Rust reads as a tuple `(i64, u64)`. In Rust,
+//! `KEYS[2]`…, other arguments in `ARGV[1]`…. Inside, `redis.call('GET', KEYS[1])` runs a
+//! command. Two traps: GET of a missing key gives `false` (not 0, not nil), and every value
+//! arrives as a string, so numbers must go through `tonumber(…)` before you compare them
+//! (as strings, "10" < "3"). What the script returns comes back to Rust: a number, or a Lua
+//! table such as `{1, 49}`, which Rust reads as a tuple `(i64, u64)`. In Rust,
 //! `redis::Script::new(source)` hashes the source once; `script.key(k).arg(a).invoke_async(conn)`
 //! sends `EVALSHA <sha1>` (only the hash) and loads the script by itself when the server does
 //! not know it yet. Build it once (a `static` with `LazyLock`). Keep scripts short: while
@@ -40,10 +47,12 @@
 //! **WATCH needs a connection of its own.** The watch belongs to the connection, not to your
 //! task. On a connection that several tasks share (a `ConnectionManager` or a
 //! `MultiplexedConnection` clone), another task's EXEC or UNWATCH clears your watch, and your
-//! EXEC then runs unchecked: overselling again. So `reserve_watch` takes the `redis::Client`
-//! and opens a connection for itself: `client.get_multiplexed_async_connection().await?`
-//! (in production a pool of connections, e.g. `deadpool-redis`, lends one per operation). The
-//! Lua version has no such state and is happy on the shared connection.
+//! EXEC then runs unchecked: overselling again. So `reserve_watch` is given a connection that
+//! no other task uses while it runs (the tests open one per reservation with
+//! `client.get_multiplexed_async_connection()`; in production a pool of connections, e.g.
+//! `deadpool-redis`, lends one per operation). The Lua version has no such state and is happy
+//! on the shared connection. Both take any connection (`impl Conn`, as in exercises 10 and
+//! 11), so that the tests can slip another buyer in between your commands.
 //!
 //! **Which one?** A script when the logic fits in a few lines of Lua: one round trip, no
 //! retries. WATCH when the decision needs your application (a price from another service, a
@@ -57,14 +66,20 @@
 //! <https://docs.rs/redis/latest/redis/struct.Pipeline.html#method.atomic>.
 //!
 //! Your task: `reserve_lua` (and its script) and `reserve_watch`. Both must let exactly 50
-//! of 200 concurrent buyers through, never more, and never change the stock when they refuse.
+//! of 200 concurrent buyers through, never more, never sell an item another buyer took after
+//! they looked, and never change the stock when they refuse.
 //!
 //! Run `cargo xtask check 12_redis_atomic` to check your work; `cargo xtask hint 12_redis_atomic` gives a hint.
 
 use std::sync::LazyLock;
 
-use redis::aio::ConnectionManager;
+use redis::aio::ConnectionLike;
 use redis::{AsyncCommands, Script};
+
+/// Any async Redis connection: a `ConnectionManager`, a `MultiplexedConnection`, or the tests'
+/// wrappers (provided, as in exercises 10 and 11).
+pub trait Conn: ConnectionLike + Send + Sync {}
+impl<T: ConnectionLike + Send + Sync> Conn for T {}
 
 /// How many times `reserve_watch` tries before it gives up.
 pub const MAX_ATTEMPTS: u32 = 100;
@@ -93,10 +108,10 @@ pub enum ReserveError {
 static RESERVE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
-        -- TODO: read the stock in KEYS[1] (none means 0) and the quantity in ARGV[1];
-        -- if the stock is smaller, return {0, stock}; otherwise DECRBY and return
-        -- {1, the stock after}.
-        return {0, 0}
+        -- TODO: take ARGV[1] items from the stock in KEYS[1] (no key: a stock of 0) if
+        -- there are enough, and answer what reserve_lua needs to know: whether it took
+        -- them, and the stock.
+        return redis.error_reply('the RESERVE script is not written yet')
         ",
     )
 });
@@ -105,25 +120,26 @@ static RESERVE: LazyLock<Script> = LazyLock::new(|| {
 /// are enough, with a Lua script that Redis runs atomically. Refusing changes nothing (and
 /// creates no key).
 pub async fn reserve_lua(
-    conn: &mut ConnectionManager,
+    conn: &mut impl Conn,
     stock_key: &str,
     qty: u64,
 ) -> Result<Reservation, ReserveError> {
-    // TODO: `RESERVE.key(stock_key).arg(qty).invoke_async(conn)`, read as `(i64, u64)`, then
-    // turn it into a Reservation or an OutOfStock.
-    todo!("run the script and interpret its answer")
+    // TODO: take `qty` items if there are enough, such that no other buyer's command can run
+    // between your check and your decrement; answer a Reservation or an OutOfStock.
+    todo!("reserve qty items: the check and the decrement as one step")
 }
 
 /// The same with optimistic locking: WATCH the key, read it, and decrement in MULTI/EXEC,
 /// which Redis refuses if the key changed since WATCH; then try again, at most
-/// [`MAX_ATTEMPTS`] times (then `TooManyRetries`).
+/// [`MAX_ATTEMPTS`] times (then `TooManyRetries`). `conn` is a connection of this call's own,
+/// which no other task uses meanwhile: a WATCH belongs to the connection.
 pub async fn reserve_watch(
-    client: &redis::Client,
+    conn: &mut impl Conn,
     stock_key: &str,
     qty: u64,
 ) -> Result<Reservation, ReserveError> {
-    // TODO: open a connection of this call's own (never a shared one: see the lesson). Then,
-    // in a loop: WATCH (`redis::cmd("WATCH").arg(stock_key).exec_async(&mut conn)`), GET,
-    // UNWATCH and refuse if too few, else an atomic pipeline with DECRBY; `None` means retry.
-    todo!("reserve with WATCH/MULTI/EXEC and retries")
+    // TODO: look at the stock and decide in Rust, but let the decrement happen only if nobody
+    // changed the stock since you looked; if someone did, look again, at most MAX_ATTEMPTS
+    // times in all.
+    todo!("reserve with optimistic locking, retrying when the stock changed")
 }

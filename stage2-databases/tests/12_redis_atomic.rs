@@ -11,7 +11,8 @@ mod exercise;
 
 use exercise::*;
 
-use redis::AsyncCommands;
+use redis::aio::{ConnectionLike, ConnectionManager, MultiplexedConnection};
+use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
 use testkit::redis::TestRedis;
 use testkit::within_secs;
 
@@ -22,16 +23,74 @@ enum Via {
     Watch,
 }
 
+/// A connection for one reservation: the shared one for the script, a connection of the
+/// call's own for WATCH (a WATCH belongs to the connection; see the lesson).
+async fn connection_for(r: &TestRedis, via: Via) -> Connection {
+    match via {
+        Via::Lua => Connection::Shared(r.conn()),
+        Via::Watch => Connection::Own(
+            r.client()
+                .get_multiplexed_async_connection()
+                .await
+                .expect("open a connection of the reservation's own"),
+        ),
+    }
+}
+
+/// The shared ConnectionManager, or a connection of one reservation's own.
+enum Connection {
+    Shared(ConnectionManager),
+    Own(MultiplexedConnection),
+}
+
+impl ConnectionLike for Connection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Connection::Shared(c) => c.req_packed_command(cmd),
+            Connection::Own(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Connection::Shared(c) => c.req_packed_commands(pipeline, offset, count),
+            Connection::Own(c) => c.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Connection::Shared(c) => c.get_db(),
+            Connection::Own(c) => c.get_db(),
+        }
+    }
+}
+
+async fn reserve_on(
+    conn: &mut (impl ConnectionLike + Send + Sync),
+    via: Via,
+    key: &str,
+    qty: u64,
+) -> Result<Reservation, ReserveError> {
+    match via {
+        Via::Lua => reserve_lua(conn, key, qty).await,
+        Via::Watch => reserve_watch(conn, key, qty).await,
+    }
+}
+
 async fn reserve(
     r: &TestRedis,
     via: Via,
     key: &str,
     qty: u64,
 ) -> Result<Reservation, ReserveError> {
-    match via {
-        Via::Lua => reserve_lua(&mut r.conn(), key, qty).await,
-        Via::Watch => reserve_watch(&r.client(), key, qty).await,
-    }
+    let mut conn = connection_for(r, via).await;
+    reserve_on(&mut conn, via, key, qty).await
 }
 
 async fn set_stock(r: &TestRedis, key: &str, stock: i64) {
@@ -55,6 +114,175 @@ fn out_of_stock(result: Result<Reservation, ReserveError>) -> (u64, u64) {
         }) => (requested, available),
         other => panic!("expected OutOfStock, found {other:?}"),
     }
+}
+
+/// What another buyer does right after our connection reads the stock.
+#[derive(Clone, Copy, Debug)]
+enum Meddle {
+    /// Takes this many items (DECRBY), after each of the first reads listed.
+    Take(u64),
+    /// Writes the stock back unchanged (SET): nothing is sold, but the key has changed.
+    Rewrite,
+}
+
+/// A connection that lets another buyer act right after each time it reads the stock: the
+/// moment between the check and the sale, made to happen every time instead of once in a
+/// while. Everything else goes through unchanged.
+struct Interloper<C> {
+    inner: C,
+    other: ConnectionManager,
+    key: String,
+    /// What the other buyer does after our first, second, … read.
+    plan: Vec<Meddle>,
+    /// After the plan runs out, do this after every read (or nothing).
+    then: Option<Meddle>,
+    reads: usize,
+    /// Items the other buyer took.
+    taken: u64,
+}
+
+impl<C> Interloper<C> {
+    fn new(inner: C, other: ConnectionManager, key: &str, plan: Vec<Meddle>) -> Self {
+        Self {
+            inner,
+            other,
+            key: key.to_string(),
+            plan,
+            then: None,
+            reads: 0,
+            taken: 0,
+        }
+    }
+
+    fn reads_the_stock(&self, cmd: &Cmd) -> bool {
+        let mut words = cmd.args_iter().map(|arg| match arg {
+            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => String::new(),
+        });
+        let name = words.next().unwrap_or_default().to_uppercase();
+        matches!(name.as_str(), "GET" | "MGET") && words.any(|w| w == self.key)
+    }
+
+    async fn after_read(&mut self) {
+        let step = self.plan.get(self.reads).copied().or(self.then);
+        self.reads += 1;
+        match step {
+            Some(Meddle::Take(n)) => {
+                let _: i64 = self.other.decr(&self.key, n).await.unwrap();
+                self.taken += n;
+            }
+            Some(Meddle::Rewrite) => {
+                let stock: Option<String> = self.other.get(&self.key).await.unwrap();
+                if let Some(stock) = stock {
+                    let _: () = self.other.set(&self.key, stock).await.unwrap();
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+impl<C: ConnectionLike + Send> ConnectionLike for Interloper<C> {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let reply = self.inner.req_packed_command(cmd).await?;
+            if self.reads_the_stock(cmd) {
+                self.after_read().await;
+            }
+            Ok(reply)
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let reply = self
+                .inner
+                .req_packed_commands(pipeline, offset, count)
+                .await?;
+            // Inside MULTI/EXEC nobody can act between the commands.
+            if !pipeline.is_transaction() && pipeline.cmd_iter().any(|c| self.reads_the_stock(c)) {
+                self.after_read().await;
+            }
+            Ok(reply)
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+}
+
+/// One reservation of `qty` from `initial`, with another buyer taking items right after our
+/// reads as `plan` says. Whatever the outcome, nothing may be sold that was not there.
+async fn reserve_with_an_interloper(
+    via: Via,
+    initial: i64,
+    qty: u64,
+    plan: Vec<Meddle>,
+) -> (Result<Reservation, ReserveError>, i64, u64) {
+    let r = testkit::redis::connection().await;
+    let key = r.key("stock:contested");
+    set_stock(&r, &key, initial).await;
+    let mut conn = Interloper::new(connection_for(&r, via).await, r.conn(), &key, plan);
+
+    let outcome = within_secs(10, "reserve", reserve_on(&mut conn, via, &key, qty)).await;
+    let left = stock(&r, &key).await.unwrap_or(0);
+    let ours = match &outcome {
+        Ok(reservation) => reservation.qty,
+        Err(_) => 0,
+    };
+    let sold = ours + conn.taken;
+    assert!(
+        left >= 0 && left == initial - sold as i64,
+        "oversold: stock went to {left}: {sold} items sold of {initial}. Another buyer took {} \
+         right after you read the stock, and your decrement of {qty} still went through, decided \
+         on the number you had read. Between your check and your write, other clients' commands \
+         run: the check and the decrement must be one atomic step",
+        conn.taken
+    );
+    (outcome, left, conn.taken)
+}
+
+async fn never_sells_what_another_buyer_took_after_the_check(via: Via) {
+    // 2 in stock, we want 2, and another buyer takes 1 right after we look.
+    let (outcome, left, _) = reserve_with_an_interloper(via, 2, 2, vec![Meddle::Take(1)]).await;
+    match outcome {
+        Ok(done) => assert_eq!(done, reservation(2, left as u64)),
+        refused => assert_eq!(
+            out_of_stock(refused),
+            (2, 1),
+            "1 left after the other buyer: not enough for 2"
+        ),
+    }
+
+    // 3 in stock, we want 2, and another buyer takes 1 after each of our first two looks: the
+    // second try must be as careful as the first.
+    let plan = vec![Meddle::Take(1), Meddle::Take(1)];
+    let (outcome, left, _) = reserve_with_an_interloper(via, 3, 2, plan).await;
+    match outcome {
+        Ok(done) => assert_eq!(done, reservation(2, left as u64)),
+        refused => assert_eq!(
+            out_of_stock(refused),
+            (2, 1),
+            "1 left after the other buyer: not enough for 2"
+        ),
+    }
+}
+
+async fn still_sells_when_enough_is_left_after_another_buyer(via: Via) {
+    // 5 in stock, we want 1, and another buyer takes 1 right after we look: 4 are left, which
+    // is plenty. Losing the race is a reason to look again, not a refusal.
+    let (outcome, left, taken) = reserve_with_an_interloper(via, 5, 1, vec![Meddle::Take(1)]).await;
+    assert_eq!(
+        outcome.expect("reserve 1 of 5 while another buyer takes 1"),
+        reservation(1, left as u64)
+    );
+    assert_eq!(left, 5 - 1 - taken as i64);
 }
 
 async fn takes_from_the_stock_and_reports_what_is_left(via: Via) {
@@ -100,42 +328,48 @@ async fn refuses_more_than_available_and_changes_nothing(via: Via) {
     );
 }
 
-/// `buyers` tasks at once, each reserving `qty`; returns the successes (sorted by what they
-/// left) and the refusals as `(requested, available)`.
-async fn rush(
-    r: &TestRedis,
-    via: Via,
-    key: &str,
-    buyers: usize,
-    qty: u64,
-) -> (Vec<Reservation>, Vec<(u64, u64)>) {
-    let tasks: Vec<_> = (0..buyers)
-        .map(|_| {
-            let mut conn = r.conn();
-            let client = r.client();
+/// What `buyers` concurrent reservations of `qty` came to.
+struct Rush {
+    reserved: Vec<Reservation>,
+    refused: Vec<(u64, u64)>,
+    failed: Vec<String>,
+    left: i64,
+}
+
+/// `buyers` tasks at once, each reserving `qty`.
+async fn rush(r: &TestRedis, via: Via, key: &str, buyers: usize, qty: u64) -> Rush {
+    let mut connections = Vec::new();
+    for _ in 0..buyers {
+        connections.push(connection_for(r, via).await);
+    }
+    let tasks: Vec<_> = connections
+        .into_iter()
+        .map(|mut conn| {
             let key = key.to_string();
-            tokio::spawn(async move {
-                match via {
-                    Via::Lua => reserve_lua(&mut conn, &key, qty).await,
-                    Via::Watch => reserve_watch(&client, &key, qty).await,
-                }
-            })
+            tokio::spawn(async move { reserve_on(&mut conn, via, &key, qty).await })
         })
         .collect();
-    let mut reserved = Vec::new();
-    let mut refused = Vec::new();
+    let mut rush = Rush {
+        reserved: Vec::new(),
+        refused: Vec::new(),
+        failed: Vec::new(),
+        left: 0,
+    };
     for task in tasks {
-        match task.await.expect("a reservation task panicked") {
-            Ok(reservation) => reserved.push(reservation),
-            Err(ReserveError::OutOfStock {
+        match task.await {
+            Ok(Ok(reservation)) => rush.reserved.push(reservation),
+            Ok(Err(ReserveError::OutOfStock {
                 requested,
                 available,
-            }) => refused.push((requested, available)),
-            Err(other) => panic!("a reservation failed with {other:?}; only OutOfStock may fail"),
+            })) => rush.refused.push((requested, available)),
+            Ok(Err(other)) => rush.failed.push(format!("{other:?}")),
+            Err(panic) => rush.failed.push(format!("a task panicked: {panic}")),
         }
     }
-    reserved.sort_by_key(|r| std::cmp::Reverse(r.remaining));
-    (reserved, refused)
+    rush.reserved
+        .sort_by_key(|r| std::cmp::Reverse(r.remaining));
+    rush.left = stock(r, key).await.unwrap_or(0);
+    rush
 }
 
 async fn never_oversells_to_200_concurrent_buyers(via: Via) {
@@ -143,16 +377,33 @@ async fn never_oversells_to_200_concurrent_buyers(via: Via) {
     let key = r.key("stock:hot-item");
     set_stock(&r, &key, 50).await;
 
-    let (reserved, refused) =
-        within_secs(10, "200 reservations", rush(&r, via, &key, 200, 1)).await;
+    // 20 s: with WATCH, 200 buyers on one key retry thousands of times in all, which takes a
+    // few seconds on a busy machine.
+    let Rush {
+        reserved,
+        refused,
+        failed,
+        left,
+    } = within_secs(20, "200 reservations", rush(&r, via, &key, 200, 1)).await;
 
-    let left = stock(&r, &key).await;
+    assert!(
+        left >= 0 && reserved.len() <= 50,
+        "oversold: stock went to {left}: {} buyers got one of 50 items. Each buyer read the \
+         stock, and before their decrement other buyers read the same number and passed the \
+         same check: the check and the decrement must be one atomic step",
+        reserved.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "only OutOfStock may fail a reservation; {} failed otherwise: {:?}",
+        failed.len(),
+        &failed[..failed.len().min(3)]
+    );
     assert_eq!(
         (reserved.len(), refused.len(), left),
-        (50, 150, Some(0)),
+        (50, 150, 0),
         "50 in stock, 200 buyers of 1: exactly 50 succeed, 150 are refused and the stock ends \
-         at 0 (more than 50 successes, or a negative stock, is overselling: the check and the \
-         decrement must be one atomic step)"
+         at 0"
     );
     assert_eq!(
         reserved,
@@ -173,8 +424,19 @@ async fn serves_larger_orders_while_they_fit(via: Via) {
     let key = r.key("stock:bulk");
     set_stock(&r, &key, 10).await;
 
-    let (reserved, refused) = within_secs(10, "10 reservations", rush(&r, via, &key, 10, 3)).await;
+    let Rush {
+        reserved,
+        refused,
+        failed,
+        left,
+    } = within_secs(10, "10 reservations", rush(&r, via, &key, 10, 3)).await;
 
+    assert!(
+        left >= 0,
+        "oversold: stock went to {left}: {} orders of 3 went through with 10 in stock",
+        reserved.len()
+    );
+    assert!(failed.is_empty(), "only OutOfStock may fail: {failed:?}");
     assert_eq!(
         reserved,
         vec![reservation(3, 7), reservation(3, 4), reservation(3, 1)],
@@ -185,7 +447,7 @@ async fn serves_larger_orders_while_they_fit(via: Via) {
         vec![(3, 1); 7],
         "the other seven find 1 left, fewer than 3"
     );
-    assert_eq!(stock(&r, &key).await, Some(1));
+    assert_eq!(left, 1);
 }
 
 #[tokio::test]
@@ -201,6 +463,16 @@ async fn reserve_lua_refuses_more_than_available_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reserve_lua_never_oversells_to_200_concurrent_buyers() {
     never_oversells_to_200_concurrent_buyers(Via::Lua).await;
+}
+
+#[tokio::test]
+async fn reserve_lua_never_sells_what_another_buyer_took_after_the_check() {
+    never_sells_what_another_buyer_took_after_the_check(Via::Lua).await;
+}
+
+#[tokio::test]
+async fn reserve_lua_still_sells_when_enough_is_left_after_another_buyer() {
+    still_sells_when_enough_is_left_after_another_buyer(Via::Lua).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,7 +495,42 @@ async fn reserve_watch_never_oversells_to_200_concurrent_buyers() {
     never_oversells_to_200_concurrent_buyers(Via::Watch).await;
 }
 
+#[tokio::test]
+async fn reserve_watch_never_sells_what_another_buyer_took_after_the_check() {
+    never_sells_what_another_buyer_took_after_the_check(Via::Watch).await;
+}
+
+#[tokio::test]
+async fn reserve_watch_still_sells_when_enough_is_left_after_another_buyer() {
+    still_sells_when_enough_is_left_after_another_buyer(Via::Watch).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reserve_watch_serves_larger_orders_while_they_fit() {
     serves_larger_orders_while_they_fit(Via::Watch).await;
+}
+
+#[tokio::test]
+async fn reserve_watch_gives_up_when_the_stock_changes_after_every_look() {
+    let r = testkit::redis::connection().await;
+    let key = r.key("stock:churning");
+    set_stock(&r, &key, 10).await;
+    // After every read, another client writes the stock back unchanged: nothing is sold, but
+    // every EXEC is refused.
+    let mut conn = Interloper::new(connection_for(&r, Via::Watch).await, r.conn(), &key, vec![]);
+    conn.then = Some(Meddle::Rewrite);
+
+    let outcome = within_secs(
+        10,
+        "reserve_watch on a stock that changes after every look (it should give up after \
+         MAX_ATTEMPTS tries)",
+        reserve_watch(&mut conn, &key, 1),
+    )
+    .await;
+
+    assert!(
+        matches!(outcome, Err(ReserveError::TooManyRetries(n)) if n == MAX_ATTEMPTS),
+        "expected TooManyRetries({MAX_ATTEMPTS}), found {outcome:?}"
+    );
+    assert_eq!(stock(&r, &key).await, Some(10), "nothing was sold");
 }
