@@ -68,6 +68,9 @@
 //! 201. `/todos` needs the header `Authorization: Bearer <token>`, and a POST the header
 //! `Content-Type: application/json`.
 //!
+//! The databases' own clients, `psql` and `redis-cli`, come in stage 2 (`18_db_terminal`),
+//! where PostgreSQL and Redis run.
+//!
 //! Your task: the five commands below. This exercise needs `curl` and `jq` (`apt install curl
 //! jq`, `brew install curl jq`); the tests say so if one is missing.
 //!
