@@ -11,7 +11,7 @@
 //! *Designing Data-Intensive Applications*, chapter 7).
 //!
 //! **Isolation levels** say how much of each other concurrent transactions may see.
-//! PostgreSQL has three:
+//! PostgreSQL implements three (it accepts READ UNCOMMITTED, and runs it as READ COMMITTED):
 //!
 //! - **READ COMMITTED**, the default: each *statement* sees what was committed before it
 //!   began. Two transactions can both read, both decide, both write: lost updates and write
