@@ -144,7 +144,11 @@ fn unknown_names_are_usage_errors_with_suggestions() {
     );
     let out = course.xtask(&["chek"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: unknown command `chek`"));
+    assert!(
+        stderr(&out).starts_with("error: unknown command `chek`; did you mean `check`?"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
