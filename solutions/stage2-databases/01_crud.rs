@@ -19,13 +19,23 @@
 //! `SELECT` list must name every field. Types must match: `bigint` is `i64`, `text` is
 //! `String`, `timestamptz` is `chrono::DateTime<Utc>` (sqlx's `chrono` feature).
 //!
-//! **How many rows do you expect?** The fetch method says it, and sqlx checks it:
-//! - `fetch_one`: exactly one row, or `Err(sqlx::Error::RowNotFound)`;
-//! - `fetch_optional`: zero or one, as an `Option`: "no such user" is a normal answer, not an
-//!   error, so `get_user` returns `Ok(None)` for it;
+//! **How many rows do you expect?** The fetch method says it:
+//! - `fetch_one`: the first row, or `Err(sqlx::Error::RowNotFound)` when there is none;
+//! - `fetch_optional`: the first row as `Some`, or `None` when there is none: "no such user" is
+//!   a normal answer, not an error, so `get_user` returns `Ok(None)` for it;
 //! - `fetch_all`: a `Vec` of every row;
 //! - `execute`: no rows, only a `PgQueryResult` whose `rows_affected()` says how many rows the
 //!   statement changed.
+//!
+//! Neither `fetch_one` nor `fetch_optional` checks that there is only one row: a second one is
+//! silently dropped. "At most one" is the query's job (`WHERE` on a unique column, or `LIMIT 1`).
+//!
+//! **`None` is an answer, `Err` is a failure.** `Ok(None)` tells the caller "there is no such
+//! user", and an HTTP handler turns it into `404 Not Found`. A database that refused the
+//! statement (a taken email, a lost connection, a missing table) is something else: turning
+//! that error into `None` (`.ok()`, `Err(_) => Ok(None)`, `unwrap_or_default()`) answers "no
+//! such user" when the truth is "I could not look", and hides the bug that caused it. Pass
+//! errors through unchanged, with `?` or by returning sqlx's `Result` as it is.
 //!
 //! **`RETURNING`.** PostgreSQL's `INSERT`/`UPDATE`/`DELETE … RETURNING id, name, …` hands back
 //! the rows as written, including what the database filled in (the generated `id`, the

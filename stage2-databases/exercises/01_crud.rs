@@ -19,13 +19,23 @@
 //! `SELECT` list must name every field. Types must match: `bigint` is `i64`, `text` is
 //! `String`, `timestamptz` is `chrono::DateTime<Utc>` (sqlx's `chrono` feature).
 //!
-//! **How many rows do you expect?** The fetch method says it, and sqlx checks it:
-//! - `fetch_one`: exactly one row, or `Err(sqlx::Error::RowNotFound)`;
-//! - `fetch_optional`: zero or one, as an `Option`: "no such user" is a normal answer, not an
-//!   error, so `get_user` returns `Ok(None)` for it;
+//! **How many rows do you expect?** The fetch method says it:
+//! - `fetch_one`: the first row, or `Err(sqlx::Error::RowNotFound)` when there is none;
+//! - `fetch_optional`: the first row as `Some`, or `None` when there is none: "no such user" is
+//!   a normal answer, not an error, so `get_user` returns `Ok(None)` for it;
 //! - `fetch_all`: a `Vec` of every row;
 //! - `execute`: no rows, only a `PgQueryResult` whose `rows_affected()` says how many rows the
 //!   statement changed.
+//!
+//! Neither `fetch_one` nor `fetch_optional` checks that there is only one row: a second one is
+//! silently dropped. "At most one" is the query's job (`WHERE` on a unique column, or `LIMIT 1`).
+//!
+//! **`None` is an answer, `Err` is a failure.** `Ok(None)` tells the caller "there is no such
+//! user", and an HTTP handler turns it into `404 Not Found`. A database that refused the
+//! statement (a taken email, a lost connection, a missing table) is something else: turning
+//! that error into `None` (`.ok()`, `Err(_) => Ok(None)`, `unwrap_or_default()`) answers "no
+//! such user" when the truth is "I could not look", and hides the bug that caused it. Pass
+//! errors through unchanged, with `?` or by returning sqlx's `Result` as it is.
 //!
 //! **`RETURNING`.** PostgreSQL's `INSERT`/`UPDATE`/`DELETE … RETURNING id, name, …` hands back
 //! the rows as written, including what the database filled in (the generated `id`, the
@@ -81,20 +91,23 @@ pub async fn create_schema(pool: &PgPool) -> Result<(), sqlx::Error> {
 /// Inserts a user and returns the row as stored, with the `id` and `created_at` the database
 /// chose. An email that is already taken is an `Err` (the table's `UNIQUE` constraint).
 pub async fn create_user(pool: &PgPool, new: &NewUser) -> Result<User, sqlx::Error> {
-    // TODO: `INSERT INTO users (name, email) VALUES ($1, $2) RETURNING …`, with `query_as`,
-    // two `.bind`s and `fetch_one`.
+    // TODO: store the name and email, and hand back the row as the database wrote it, with the
+    // id and created_at it chose, in the same round trip. A taken email is the database's
+    // error: return it as it is.
     todo!("insert the user and return the stored row")
 }
 
 /// The user with this `id`, or `Ok(None)` when there is none.
 pub async fn get_user(pool: &PgPool, id: i64) -> Result<Option<User>, sqlx::Error> {
-    // TODO: a `SELECT` by id with `fetch_optional`.
+    // TODO: read the user with this id. No such row is `Ok(None)`; a database that fails is
+    // still an `Err`, never `None`.
     todo!("select one user by id, None when missing")
 }
 
 /// Every user, in the order they were created (by `id`).
 pub async fn list_users(pool: &PgPool) -> Result<Vec<User>, sqlx::Error> {
-    // TODO: a `SELECT` with `fetch_all`. Which clause makes the order reliable?
+    // TODO: read every user, oldest id first, in an order that holds even after rows were
+    // updated.
     todo!("select all users ordered by id")
 }
 
@@ -105,13 +118,13 @@ pub async fn update_email(
     id: i64,
     email: &str,
 ) -> Result<Option<User>, sqlx::Error> {
-    // TODO: `UPDATE … SET … WHERE … RETURNING …` with `fetch_optional`: no row updated, no row
-    // returned.
+    // TODO: change this user's email and hand back the updated row in the same round trip.
+    // No such user is `Ok(None)`; an email another user already has is the database's error.
     todo!("update the email and return the new row, None when missing")
 }
 
 /// Deletes the user with this `id`; `true` if a row was deleted, `false` if there was none.
 pub async fn delete_user(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
-    // TODO: `DELETE` with `execute`, then look at `rows_affected()`.
+    // TODO: delete the user and tell whether a row was actually deleted; errors stay errors.
     todo!("delete the user and say whether a row was deleted")
 }

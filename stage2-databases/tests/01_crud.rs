@@ -222,6 +222,34 @@ async fn updating_an_unknown_id_is_none() {
     assert_eq!(stored(db.pool(), ada.id).await, Some(ada));
 }
 
+#[tokio::test]
+async fn updating_to_a_taken_email_is_an_error_not_a_missing_user() {
+    let db = setup().await;
+    let ada = create_user(db.pool(), &new_user("Ada", "ada@example.com"))
+        .await
+        .expect("create_user");
+    let bob = create_user(db.pool(), &new_user("Bob", "bob@example.com"))
+        .await
+        .expect("create_user");
+    let result = update_email(db.pool(), bob.id, "ada@example.com").await;
+    let code = match &result {
+        Err(err) => err
+            .as_database_error()
+            .and_then(|e| e.code())
+            .map(|c| c.into_owned()),
+        Ok(_) => None,
+    };
+    assert_eq!(
+        code.as_deref(),
+        Some("23505"),
+        "Bob exists, and Ada already has this email: the database refuses the update (a unique \
+         violation), and that error must reach the caller. Ok(None) would say \"no such user\", \
+         got {result:?}"
+    );
+    assert_eq!(stored(db.pool(), ada.id).await, Some(ada));
+    assert_eq!(stored(db.pool(), bob.id).await, Some(bob));
+}
+
 // --- Delete ------------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -250,4 +278,38 @@ async fn deletes_a_user_once() {
 async fn deleting_an_unknown_id_is_false() {
     let db = setup().await;
     assert!(!delete_user(db.pool(), 7).await.expect("delete_user"));
+}
+
+// --- Errors ------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_database_that_cannot_answer_is_an_error_never_an_empty_answer() {
+    let db = setup().await;
+    let ada = create_user(db.pool(), &new_user("Ada", "ada@example.com"))
+        .await
+        .expect("create_user");
+    // The pool is closed, as it is while an application shuts down: every query fails. None,
+    // an empty list or false would each tell the caller something false about Ada.
+    db.pool().close().await;
+    let got = get_user(db.pool(), ada.id).await;
+    assert!(
+        matches!(got, Err(sqlx::Error::PoolClosed)),
+        "get_user: expected the database's error, got {got:?}: Ok(None) would say \"no such \
+         user\" when the truth is \"could not look\""
+    );
+    let listed = list_users(db.pool()).await;
+    assert!(
+        matches!(listed, Err(sqlx::Error::PoolClosed)),
+        "list_users: expected the database's error, got {listed:?}"
+    );
+    let updated = update_email(db.pool(), ada.id, "ada@lovelace.org").await;
+    assert!(
+        matches!(updated, Err(sqlx::Error::PoolClosed)),
+        "update_email: expected the database's error, got {updated:?}"
+    );
+    let deleted = delete_user(db.pool(), ada.id).await;
+    assert!(
+        matches!(deleted, Err(sqlx::Error::PoolClosed)),
+        "delete_user: expected the database's error, got {deleted:?}"
+    );
 }
