@@ -15,8 +15,10 @@
 //! In sqlx these arrive as `Err(sqlx::Error::Database(e))`; `err.as_database_error()` gives the
 //! `e`, whose `code()` is the SQLSTATE and `constraint()` the constraint's name (exercise 08
 //! turns them into domain errors). A foreign key also says what happens to the children when
-//! the parent row goes: `ON DELETE RESTRICT` (the default, `NO ACTION`, refuses with `23503`),
-//! `ON DELETE CASCADE` (deletes them too), `ON DELETE SET NULL`. PostgreSQL indexes primary
+//! the parent row goes. The default, `NO ACTION`, refuses the delete with `23503`, checked at
+//! the end of the statement (or at commit, for a key declared `DEFERRABLE INITIALLY DEFERRED`);
+//! `ON DELETE RESTRICT` refuses too, but at once and never deferred; `ON DELETE CASCADE` deletes
+//! the children too; `ON DELETE SET NULL` empties their column. PostgreSQL indexes primary
 //! keys and unique columns by itself but **not** foreign-key columns: without an index on
 //! `books (author_id)`, "the books of author 7" and every cascade read the whole table.
 //!
@@ -33,8 +35,12 @@
 //! row that records it**. PostgreSQL's DDL is transactional, so a migration that fails
 //! halfway leaves nothing: neither its tables nor its version. (MySQL's DDL is not, which is
 //! why sqlx also knows "dirty" migrations; and a hand-written runner that splits a script on
-//! `;` and sends the pieces one by one outside a transaction loses this guarantee.) refinery
-//! and sea-orm's migrator work the same way with their own history tables.
+//! `;` and sends the pieces one by one outside a transaction loses this guarantee.) A few
+//! statements refuse to run inside a transaction, above all `CREATE INDEX CONCURRENTLY`, which
+//! builds an index without blocking the table's writers (exercise 04): sqlx runs a migration
+//! whose file starts with `-- no-transaction` outside one (`no_tx` on a `Migration`), and it
+//! then gives up the all-or-nothing guarantee, so such a migration holds that one statement
+//! alone. refinery and sea-orm's migrator work the same way with their own history tables.
 //!
 //! - <https://www.postgresql.org/docs/15/ddl-constraints.html>
 //! - <https://docs.rs/sqlx/0.9/sqlx/migrate/struct.Migration.html>

@@ -163,8 +163,9 @@ async fn a_new_migration_applies_to_a_database_that_has_data() {
 
 #[tokio::test]
 async fn a_broken_migration_leaves_nothing_half_applied() {
-    let db = migrated().await;
-    // Version 4 creates a table, then fails on its second statement.
+    let db = testkit::postgres::database().await;
+    // Versions 1 to 4 in one run, on an empty database; version 4 creates a table, then fails
+    // on its second statement.
     let mut broken = MIGRATIONS.to_vec();
     broken.push((
         4,
@@ -194,7 +195,8 @@ async fn a_broken_migration_leaves_nothing_half_applied() {
     assert_eq!(
         recorded(db.pool()).await,
         expected_versions(3),
-        "the earlier versions stay, the failed one is not recorded"
+        "the versions before it stay applied, each committed in its own transaction; the \
+         failed one is not recorded"
     );
 
     // Fixed, it applies on the next run.
@@ -206,6 +208,41 @@ async fn a_broken_migration_leaves_nothing_half_applied() {
         .expect("the fixed migration applies");
     assert!(table_exists(db.pool(), "reviews").await);
     assert_eq!(recorded(db.pool()).await.len(), 4);
+}
+
+#[tokio::test]
+async fn each_migration_runs_inside_a_transaction() {
+    let db = migrated().await;
+    // CREATE INDEX CONCURRENTLY is the one common statement that refuses to run inside a
+    // transaction (SQLSTATE 25001), so it tells whether `migrate` really opened one.
+    let mut concurrently = MIGRATIONS.to_vec();
+    concurrently.push((
+        4,
+        "index book titles",
+        "CREATE INDEX CONCURRENTLY books_title_idx ON books (title)",
+    ));
+    // A pool of its own, as above: a failed migration keeps the migrator's lock.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(db.url())
+        .await
+        .expect("connect");
+    let result = migrate(&pool, &concurrently).await;
+    pool.close().await;
+    let code = match &result {
+        Err(MigrateError::ExecuteMigration(e, 4)) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map(|c| c.into_owned()),
+        _ => None,
+    };
+    assert_eq!(
+        code.as_deref(),
+        Some("25001"),
+        "version 4 ran outside a transaction: a migration must run in one (no_tx: false), so \
+         that a failure leaves nothing half applied; got {result:?}"
+    );
+    assert_eq!(recorded(db.pool()).await, expected_versions(3));
 }
 
 #[tokio::test]
