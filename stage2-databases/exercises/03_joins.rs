@@ -18,7 +18,9 @@
 //!
 //! **`GROUP BY`** folds the rows into one per group, where aggregates (`COUNT`, `SUM`, `MAX`)
 //! compute over each group. `WHERE` filters rows *before* grouping; **`HAVING`** filters groups
-//! after, so it can use aggregates: `HAVING SUM(…) > $1`.
+//! after, so it can use aggregates: `HAVING SUM(…) > $1`. Group by what identifies the thing,
+//! its key: two customers may share a name, never an id (`GROUP BY c.id, c.name` lets you
+//! select the name too).
 //!
 //! **Window functions** compute over a group of rows *without* folding them: `RANK() OVER
 //! (PARTITION BY customer_id ORDER BY total DESC)` numbers each customer's orders by total, and
@@ -94,22 +96,23 @@ pub struct RankedOrder {
 /// Every order item with its order's customer, ordered by `order_id`, then `sku`.
 /// An order without items has no lines.
 pub async fn order_lines(pool: &PgPool) -> Result<Vec<OrderLine>, sqlx::Error> {
-    // TODO: order_items JOIN orders JOIN customers, with `AS` names matching `OrderLine`.
+    // TODO: one line per order item, with the name of the customer whose order it is.
     todo!("join items, orders and customers")
 }
 
 /// Every customer, even one who never ordered, with their number of orders and the sum of
 /// their items' `quantity * unit_price_cents` (0 when there is nothing), ordered by name.
 pub async fn customer_summaries(pool: &PgPool) -> Result<Vec<CustomerSummary>, sqlx::Error> {
-    // TODO: customers LEFT JOIN orders LEFT JOIN order_items, GROUP BY the customer. Count
-    // orders, not items; turn a NULL sum into 0.
+    // TODO: one row per customer, including those who never ordered and those whose orders
+    // are empty; count their orders (not their items), and their spend is 0 when they bought
+    // nothing.
     todo!("one row per customer with order count and spend")
 }
 
 /// The customers who spent strictly more than `min_cents` in total, biggest spender first
 /// (equal spends by name).
 pub async fn big_spenders(pool: &PgPool, min_cents: i64) -> Result<Vec<Spender>, sqlx::Error> {
-    // TODO: GROUP BY the customer, HAVING the sum > $1, ORDER BY …
+    // TODO: each customer's total spend, keeping only the customers above `min_cents`.
     todo!("customers whose total spend is above min_cents")
 }
 
@@ -117,7 +120,7 @@ pub async fn big_spenders(pool: &PgPool, min_cents: i64) -> Result<Vec<Spender>,
 /// same customer's orders by total, biggest first. Ordered by customer name, then rank, then
 /// order id.
 pub async fn ranked_orders(pool: &PgPool) -> Result<Vec<RankedOrder>, sqlx::Error> {
-    // TODO: compute each order's total (a subquery or WITH), then
-    // RANK() OVER (PARTITION BY … ORDER BY … DESC).
+    // TODO: first each order's total (0 for an order without items), then each order's rank
+    // among its own customer's orders, ties sharing a rank.
     todo!("rank each customer's orders by total")
 }

@@ -182,3 +182,57 @@ async fn ranks_each_customers_orders_by_total_with_ties_sharing_a_rank() {
         "RANK(): orders 10 and 13 tie at 2500, so order 11 is third, not second"
     );
 }
+
+#[tokio::test]
+async fn two_customers_with_the_same_name_stay_two_customers() {
+    let db = shop().await;
+    // A second Ada, with one order of 15.00: names are not unique, ids are.
+    sqlx::raw_sql(
+        "INSERT INTO customers VALUES (6, 'Ada');
+         INSERT INTO orders VALUES (17, 6);
+         INSERT INTO order_items VALUES (17, 'widget', 3, 500);",
+    )
+    .execute(db.pool())
+    .await
+    .expect("add a second Ada");
+
+    // The two Adas may come in either order: sorted here, in Rust.
+    let mut summaries = customer_summaries(db.pool())
+        .await
+        .expect("customer_summaries");
+    summaries.sort_by_key(|s| (s.name.clone(), s.orders));
+    assert_eq!(
+        summaries,
+        vec![
+            summary("Ada", 1, 1500),
+            summary("Ada", 3, 5500),
+            summary("Bob", 2, 5000),
+            summary("Cy", 1, 500),
+            summary("Dee", 0, 0),
+            summary("Eve", 1, 0),
+        ],
+        "one row per customer: group by the customer's id, not by a name that two customers share"
+    );
+    assert_eq!(
+        big_spenders(db.pool(), 1000).await.expect("big_spenders"),
+        vec![
+            spender("Ada", 5500),
+            spender("Bob", 5000),
+            spender("Ada", 1500)
+        ]
+    );
+    assert_eq!(
+        ranked_orders(db.pool()).await.expect("ranked_orders"),
+        vec![
+            ranked("Ada", 10, 2500, 1),
+            ranked("Ada", 13, 2500, 1),
+            ranked("Ada", 17, 1500, 1),
+            ranked("Ada", 11, 500, 3),
+            ranked("Bob", 12, 3000, 1),
+            ranked("Bob", 15, 2000, 2),
+            ranked("Cy", 14, 500, 1),
+            ranked("Eve", 16, 0, 1),
+        ],
+        "the second Ada's only order is her first, ranked among her own orders"
+    );
+}
