@@ -2,8 +2,9 @@
 //!
 //! One transaction makes the debit and the credit all or nothing; `SELECT … FOR UPDATE` locks
 //! both accounts before their balances are read, so concurrent transfers wait for each other
-//! instead of overdrawing or losing updates; locking in ascending id order means two transfers
-//! never wait for each other in a circle (a deadlock).
+//! instead of overdrawing or losing updates; locking in ascending id order (`ORDER BY id`: the
+//! plan's order otherwise, which changes as rows are updated) means two transfers never wait
+//! for each other in a circle (a deadlock).
 //!
 //! - <https://docs.rs/sqlx/latest/sqlx/struct.Transaction.html>
 //! - <https://www.postgresql.org/docs/15/explicit-locking.html#LOCKING-ROWS>

@@ -23,8 +23,9 @@
 //! **Locks can deadlock.** If one transfer locks account 1 then waits for account 2, while
 //! another locks 2 then waits for 1, neither can continue. PostgreSQL notices after a second
 //! (`deadlock_timeout`) and aborts one of them with `deadlock detected` (error code 40P01).
-//! The standard cure: every transaction takes its locks in the same order, e.g. by ascending
-//! id, so `SELECT … WHERE id = ANY($1) ORDER BY id FOR UPDATE` locks both accounts safely.
+//! The standard cure: every transaction takes its locks in one agreed order, e.g. by
+//! ascending id, whatever the order of its arguments. Mind that a query returns rows in
+//! whatever order its plan finds them unless it says `ORDER BY`, and locks them in that order.
 //! (The other common design is `SERIALIZABLE` isolation with a retry loop on error 40001.)
 //!
 //! Production code also adds `CHECK (balance_cents >= 0)` to the table as a last line of
@@ -47,7 +48,9 @@
 //! ```
 //!
 //! Your task: write `transfer`. It must be atomic (all or nothing), never overdraw an account,
-//! lose no update when 200 transfers run at once on 10 connections, and never deadlock.
+//! lose no update when 200 transfers run at once on 10 connections, and never deadlock. The
+//! tests play the other transfers themselves: they hold an account's lock and watch what
+//! yours does meanwhile.
 //!
 //! Run `cargo xtask check 05_transactions` to check your work; `cargo xtask hint 05_transactions`
 //! gives a hint.
@@ -87,9 +90,10 @@ pub async fn transfer(
     to: i64,
     amount_cents: i64,
 ) -> Result<(), TransferError> {
-    // TODO: begin a transaction; lock both accounts with one
-    // `SELECT id, balance_cents FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE`
-    // (the same lock order for every transfer); check that both exist and that `from` has the
-    // funds; debit `from`, credit `to`; commit. Returning early without committing rolls back.
+    // TODO: check that both accounts exist (the source first) and that the source holds the
+    // amount, then debit one and credit the other: all of it or nothing. Other transfers run
+    // at the same moment, between the same accounts, in both directions; none may decide on a
+    // balance that another is changing, and none may end up waiting for another that waits
+    // for it.
     todo!("move amount_cents from one account to another in one transaction")
 }

@@ -13,10 +13,10 @@ use exercise::*;
 
 use std::time::Duration;
 
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 use testkit::postgres::TestDatabase;
-use tokio::task::JoinSet;
-use tokio::time::timeout;
+use testkit::{within, within_secs};
+use tokio::task::{JoinHandle, JoinSet};
 
 fn account(id: i64, owner: &str, balance_cents: i64) -> Account {
     Account {
@@ -73,9 +73,77 @@ async fn transfer_within(
     to: i64,
     amount: i64,
 ) -> Result<(), TransferError> {
-    timeout(Duration::from_secs(5), transfer(pool, from, to, amount))
+    within(
+        "the transfer (waiting on a lock it never gets?)",
+        transfer(pool, from, to, amount),
+    )
+    .await
+}
+
+/// Starts a transfer in a task of its own, so that the test can act while it waits.
+fn spawn_transfer(
+    pool: &PgPool,
+    from: i64,
+    to: i64,
+    amount: i64,
+) -> JoinHandle<Result<(), TransferError>> {
+    let pool = pool.clone();
+    tokio::spawn(async move { transfer(&pool, from, to, amount).await })
+}
+
+/// The transfer's result; a panic in it (a `todo!()`) fails the test with its own message.
+async fn result_of(task: JoinHandle<Result<(), TransferError>>) -> Result<(), TransferError> {
+    match within(
+        "the transfer (waiting on a lock the test no longer holds?)",
+        task,
+    )
+    .await
+    {
+        Ok(result) => result,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// Waits until the transfer is blocked on a row lock, or has finished. The test's database is
+/// its own, so the one session of it that waits for a lock is the transfer's. `true` if it waits.
+async fn blocked_or_done(pool: &PgPool, task: &JoinHandle<Result<(), TransferError>>) -> bool {
+    within(
+        "the transfer, before it waits on the lock the test holds,",
+        async {
+            loop {
+                if task.is_finished() {
+                    return false;
+                }
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                )
+                .fetch_one(pool)
+                .await
+                .expect("read pg_stat_activity");
+                if waiting > 0 {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        },
+    )
+    .await
+}
+
+/// Locks one account in a transaction of the test's own, as another transfer would.
+async fn hold(pool: &PgPool, id: i64) -> Transaction<'static, Postgres> {
+    let mut tx = pool.begin().await.expect("begin");
+    sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(&mut *tx)
         .await
-        .expect("transfer did not finish within 5 s: is it waiting for a lock it never gets?")
+        .expect("lock an account");
+    tx
+}
+
+fn cents(amount: i64) -> String {
+    format!("{}.{:02}", amount / 100, amount.abs() % 100)
 }
 
 #[tokio::test]
@@ -180,6 +248,151 @@ async fn a_failure_after_the_debit_rolls_the_debit_back() {
     );
 }
 
+#[tokio::test]
+async fn a_transfer_waits_for_the_transfer_in_progress_and_sees_its_result() {
+    let db = bank(&three_accounts()).await;
+    // Another transfer is under way: 9.00 from alice to carol, written but not committed yet.
+    // Until it commits, it holds both rows, and everyone else still sees alice's 10.00.
+    let mut other = db.pool().begin().await.expect("begin");
+    for (id, change) in [(1, -900), (3, 900)] {
+        sqlx::query("UPDATE accounts SET balance_cents = balance_cents + $2 WHERE id = $1")
+            .bind(id)
+            .bind(change)
+            .execute(&mut *other)
+            .await
+            .expect("the other transfer");
+    }
+
+    // Meanwhile alice sends 5.00 to bob. Once the other transfer commits she has only 1.00.
+    let ours = spawn_transfer(db.pool(), 1, 2, 500);
+    let waited = blocked_or_done(db.pool(), &ours).await;
+    other.commit().await.expect("commit the other transfer");
+    let result = result_of(ours).await;
+
+    let end = accounts_in(db.pool()).await;
+    let alice = end[0].balance_cents;
+    let total: i64 = end.iter().map(|a| a.balance_cents).sum();
+    assert!(
+        alice >= 0,
+        "overdraft: alice's balance went to {}. The transfer read her 10.00 while another \
+         transfer was taking 9.00 of it, and then took 5.00 from the 1.00 that was left. A \
+         transfer must wait for the one in progress and then see its result, before it decides \
+         anything: {end:?}",
+        cents(alice)
+    );
+    assert_eq!(
+        total,
+        1500,
+        "lost update: the balances add up to {} instead of 15.00. The transfer wrote a balance it \
+         had computed from alice's 10.00, read before another transfer took 9.00 of it, and \
+         overwrote that transfer's debit: {end:?}",
+        cents(total)
+    );
+    assert!(
+        waited,
+        "the transfer finished while another transfer held alice's account: it must wait for it"
+    );
+    assert!(
+        matches!(result, Err(TransferError::InsufficientFunds)),
+        "alice has 1.00 once the other transfer commits: expected Err(InsufficientFunds), got \
+         {result:?}"
+    );
+    assert_eq!(
+        end,
+        [
+            account(1, "alice", 100),
+            account(2, "bob", 500),
+            account(3, "carol", 900)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn transfers_lock_their_accounts_in_one_order_whichever_way_the_money_goes() {
+    let db = bank(&three_accounts()).await;
+    // Statistics, as autovacuum keeps them on a live table: with them PostgreSQL reads this
+    // tiny table from start to end, and finds the rows in the order they were last written.
+    sqlx::query("ANALYZE accounts")
+        .execute(db.pool())
+        .await
+        .expect("ANALYZE accounts");
+    // The test holds one account's lock, as another transfer would, and starts a transfer
+    // between alice and bob. While that transfer waits for the held account, does it already
+    // hold the other one? NOWAIT asks without waiting. If one transfer can hold alice while it
+    // waits for bob, and another hold bob while it waits for alice, two such transfers at the
+    // same moment wait for each other for ever.
+    //
+    // Each account is held while transfers run both ways. The order of the runs matters for
+    // code that locks rows in the order it happens to find them (no ORDER BY): every update
+    // writes a new version of the row after the others, so such code meets the two accounts
+    // in both orders.
+    let name = |id: i64| ["alice", "bob"][id as usize - 1];
+    let runs = [(2, 1, 2), (2, 2, 1), (1, 2, 1), (1, 1, 2)];
+    // (the account it held, the one it waited for, the transfer)
+    let mut holds_while_waiting: Vec<(i64, i64, String)> = Vec::new();
+    for (held, from, to) in runs {
+        let other = 3 - held;
+        let mut test = hold(db.pool(), held).await;
+        let ours = spawn_transfer(db.pool(), from, to, 100);
+        let waited = blocked_or_done(db.pool(), &ours).await;
+        let probe = sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE NOWAIT")
+            .bind(other)
+            .execute(&mut *test)
+            .await;
+        let holds_the_other = match probe {
+            Ok(_) => false,
+            Err(e) if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("55P03") => {
+                true
+            }
+            Err(e) => panic!("probe account {other} with NOWAIT: {e}"),
+        };
+        test.rollback().await.expect("release the test's locks");
+        let result = result_of(ours).await;
+        assert!(
+            waited,
+            "the transfer from {} to {} finished while the test held {}'s account: it must \
+             wait for it; got {result:?}",
+            name(from),
+            name(to),
+            name(held)
+        );
+        assert!(
+            result.is_ok(),
+            "the transfer from {} to {}, once the test let go: expected Ok(()), got {result:?}",
+            name(from),
+            name(to)
+        );
+        if holds_the_other {
+            let transfer = format!("from {} to {}", name(from), name(to));
+            holds_while_waiting.push((other, held, transfer));
+        }
+    }
+    let holding = |id: i64| {
+        holds_while_waiting
+            .iter()
+            .find(|(locked, ..)| *locked == id)
+    };
+    if let (Some(one), Some(two)) = (holding(1), holding(2)) {
+        panic!(
+            "deadlock: a transfer {} held {}'s account while it waited for {}'s, and a transfer \
+             {} held {}'s while it waited for {}'s. Two such transfers at the same moment wait \
+             for each other for ever, until PostgreSQL aborts one (deadlock detected). Every \
+             transfer must lock the two accounts in the same order, whichever way the money goes",
+            one.2,
+            name(one.0),
+            name(one.1),
+            two.2,
+            name(two.0),
+            name(two.1),
+        );
+    }
+    assert_eq!(
+        accounts_in(db.pool()).await,
+        three_accounts(),
+        "four transfers of 1.00 there and back"
+    );
+}
+
 /// A small deterministic pseudo-random generator (xorshift64), so every run tries the same
 /// transfers.
 struct Rng(u64);
@@ -231,9 +444,12 @@ async fn concurrent_transfers_lose_nothing_overdraw_nothing_and_never_deadlock()
         let pool = db.pool().clone();
         tasks.spawn(async move { ((from, to, amount), transfer(&pool, from, to, amount).await) });
     }
-    let results = timeout(Duration::from_secs(20), tasks.join_all())
-        .await
-        .expect("200 transfers did not finish within 20 s: are transfers waiting for each other?");
+    let results = within_secs(
+        20,
+        "200 concurrent transfers (waiting on a lock? transfers that wait for each other)",
+        tasks.join_all(),
+    )
+    .await;
 
     let failures: Vec<String> = results
         .iter()
@@ -244,8 +460,9 @@ async fn concurrent_transfers_lose_nothing_overdraw_nothing_and_never_deadlock()
         .collect();
     assert!(
         failures.is_empty(),
-        "transfers must succeed or fail with InsufficientFunds; {} failed otherwise (a deadlock? \
-         lock the accounts in the same order every time); the first ones, (from, to, amount):\n{}",
+        "transfers must succeed or fail with InsufficientFunds; {} failed otherwise (deadlock \
+         detected? lock the accounts in the same order every time); the first ones, (from, to, \
+         amount):\n{}",
         failures.len(),
         failures[..failures.len().min(3)].join("\n")
     );
@@ -257,22 +474,21 @@ async fn concurrent_transfers_lose_nothing_overdraw_nothing_and_never_deadlock()
             .expect("read the overdrafts");
     assert!(
         overdrafts.is_empty(),
-        "accounts were overdrawn {} times, e.g. (account id, balance) = {:?}: two transfers both \
-         saw enough money and both took it (lock the rows before you check the balance)",
+        "overdraft: accounts were overdrawn {} times, e.g. (account id, balance) = {:?}: two \
+         transfers both saw enough money and both took it",
         overdrafts.len(),
         &overdrafts[..overdrafts.len().min(3)]
     );
     let end = accounts_in(db.pool()).await;
     assert!(
         end.iter().all(|a| a.balance_cents >= 0),
-        "an account was overdrawn: two transfers both saw enough money and both took it \
-         (lock the rows before you check the balance): {end:?}"
+        "overdraft: two transfers both saw enough money and both took it: {end:?}"
     );
     let total: i64 = end.iter().map(|a| a.balance_cents).sum();
     assert_eq!(
         total, 800,
-        "money appeared or vanished: an update was lost (two transfers read the same balance \
-         and the second write overwrote the first): {end:?}"
+        "lost update: money appeared or vanished, two transfers read the same balance and the \
+         second write overwrote the first: {end:?}"
     );
 
     // Whatever order they ran in, the successful transfers alone explain the final balances.
