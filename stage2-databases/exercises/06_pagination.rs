@@ -95,17 +95,16 @@ pub async fn list_posts_offset(
 
 /// Packs a position in the list, the last row's `(created_at, id)`, into an opaque token.
 pub fn encode_cursor(created_at: DateTime<Utc>, id: i64) -> String {
-    // TODO: e.g. the text `"{microseconds since 1970}:{id}"` (`created_at.timestamp_micros()`:
-    // PostgreSQL stores microseconds, so nothing is lost), written as hex, two digits per byte
-    // (`format!("{byte:02x}")`).
+    // TODO: pack the pair into a token the client cannot read at a glance (hex, say), keeping
+    // `created_at` to the microsecond, as PostgreSQL stores it: `decode_cursor` must get back
+    // exactly the same pair.
     todo!("encode (created_at, id) as an opaque string")
 }
 
 /// Unpacks a token made by `encode_cursor`; anything else is `PageError::InvalidCursor`.
 pub fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, i64), PageError> {
-    // TODO: undo `encode_cursor` step by step, turning every failure (odd length, a non-hex
-    // digit, bytes that are not UTF-8, no `:`, a number that does not parse, a time out of
-    // range: `DateTime::from_timestamp_micros`) into `PageError::InvalidCursor`.
+    // TODO: undo `encode_cursor`. A token it did not make (garbage, cut short, edited, not
+    // even ASCII) is `PageError::InvalidCursor`, never a panic and never some other page.
     todo!("decode a cursor, rejecting anything encode_cursor did not make")
 }
 
@@ -116,8 +115,8 @@ pub async fn list_posts(
     cursor: Option<&str>,
     limit: i64,
 ) -> Result<Page, PageError> {
-    // TODO: decode the cursor; select `limit + 1` rows after it with a row comparison (two
-    // queries, with and without the cursor, are fine); if the extra row came back, drop it and
-    // make `next_cursor` from the last row that stays.
+    // TODO: the posts that come strictly after the cursor's position in the feed's order,
+    // however many posts share a `created_at` and whatever was inserted above it since. The
+    // last page has no `next_cursor`: none that leads to an empty page.
     todo!("list one page of posts after the cursor")
 }

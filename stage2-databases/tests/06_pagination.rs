@@ -148,6 +148,9 @@ async fn a_cursor_that_the_server_did_not_make_is_rejected() {
         "6869".to_string(),
         format!("{real}!"),
         real[..real.len() / 2].to_string(),
+        // Four bytes, not hex: a decoder that slices two bytes at a time before it checks the
+        // characters panics here, in the middle of the 'é'.
+        "0é0".to_string(),
     ];
     for cursor in &tampered {
         let result = list_posts(db.pool(), Some(cursor), 5).await;
