@@ -21,6 +21,10 @@
 //!   `HashMap<i32, Vec<Comment>>`. (Joining comments too would repeat every post once per
 //!   comment; PostgreSQL's `json_agg` can nest them into one row per post instead.)
 //!
+//! Counting queries is half the story. `SELECT … FROM comments` without a `WHERE` is one query
+//! too, and it ships every comment of the table over the network to throw nearly all of them
+//! away in Rust: a page must ask only for the rows it shows.
+//!
 //! Order is part of the result: SQL returns rows in no particular order without `ORDER BY`,
 //! so sort the batched comments in the query, and keep the posts' order when you assemble.
 //!
@@ -39,7 +43,8 @@
 //! ```
 //!
 //! Your task: write `load_feed`, which returns exactly what `load_feed_naive` returns, in at
-//! most 3 statements whatever the limit. The tests count the statements that reach the server.
+//! most 3 statements whatever the limit, and receives only the rows the page shows. The tests
+//! count the statements that reach the server and the rows that come back.
 //!
 //! Run `cargo xtask check 07_n_plus_one` to check your work; `cargo xtask hint 07_n_plus_one`
 //! gives a hint.
@@ -102,11 +107,8 @@ pub async fn load_feed_naive(
 /// The `limit` newest posts (highest id first), each with its author and its comments, in at
 /// most 3 statements.
 pub async fn load_feed(pool: &PgPool, limit: i64) -> Result<Vec<PostWithDetails>, sqlx::Error> {
-    // TODO: 1. the posts JOINed with their authors, newest first (a tuple or a small
-    // `#[derive(sqlx::FromRow)]` struct for the row);
-    // 2. all their comments in one query, `WHERE post_id = ANY($1) ORDER BY id`, binding the
-    // posts' ids as a `Vec<i32>`;
-    // 3. group the comments by `post_id` in Rust and build the `PostWithDetails`, in the
-    // posts' order.
+    // TODO: the same feed as `load_feed_naive`, posts newest first and each post's comments
+    // oldest first, in a number of statements that does not grow with `limit` (3 at most),
+    // asking the database only for the page's posts, their authors and their comments.
     todo!("load the feed in a constant number of queries")
 }
