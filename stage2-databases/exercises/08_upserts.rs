@@ -88,8 +88,9 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     /// Translates the two constraint violations above; every other error becomes `Db`.
     fn from(err: sqlx::Error) -> Self {
-        // TODO: look at `err.as_database_error()`: its `code()` (an `Option<Cow<str>>`) and
-        // `constraint()` (an `Option<&str>`). Match on both; otherwise `StoreError::Db(err)`.
+        // TODO: a violation of `customers_email_key` is `DuplicateEmail`, one of
+        // `payments_customer_id_fkey` is `UnknownCustomer`; every other error, from the database
+        // or not, stays `Db(err)` unchanged.
         todo!("map 23505 on customers_email_key and 23503 on payments_customer_id_fkey")
     }
 }
@@ -126,13 +127,16 @@ pub async fn create_schema(pool: &PgPool) -> Result<(), sqlx::Error> {
 /// entry's name and price and keeps its stock. Returns the row as stored. Safe to repeat, and
 /// to run concurrently for the same sku.
 pub async fn upsert_product(pool: &PgPool, entry: &CatalogEntry) -> Result<Product, sqlx::Error> {
-    // TODO: one `INSERT … ON CONFLICT (sku) DO UPDATE SET … = EXCLUDED.… RETURNING …`.
+    // TODO: insert the product, or give the existing one this name and price, in one step
+    // that stays right when two imports of the same sku run at once. The stock is never the
+    // feed's to set.
     todo!("insert or update the product by sku")
 }
 
 /// Creates a customer and returns their id; `StoreError::DuplicateEmail` if the email is taken.
 pub async fn create_customer(pool: &PgPool, email: &str) -> Result<i64, StoreError> {
-    // TODO: `INSERT … RETURNING id` with `query_scalar`; `?` converts the error with `From`.
+    // TODO: insert the customer and return the id the database chose; a taken email comes
+    // back as `DuplicateEmail`, through your `From`.
     todo!("insert the customer, mapping a taken email to DuplicateEmail")
 }
 
@@ -140,7 +144,7 @@ pub async fn create_customer(pool: &PgPool, email: &str) -> Result<i64, StoreErr
 /// if a payment with this key already exists (whatever its amount: the first one wins).
 /// `StoreError::UnknownCustomer` if the customer does not exist. Safe to run concurrently.
 pub async fn record_payment(pool: &PgPool, payment: &NewPayment) -> Result<bool, StoreError> {
-    // TODO: `INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`, with
-    // `fetch_optional`: a row back means this call inserted it.
+    // TODO: store the payment unless one with this key exists, and say which happened, in one
+    // step that stays right when the first request and its retry arrive at the same moment.
     todo!("insert the payment unless its key was already used; say whether it is new")
 }

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 use testkit::postgres::TestDatabase;
+use testkit::within;
 use tokio::sync::Barrier;
 
 /// How many copies of a request the concurrency tests send at once.
@@ -103,13 +104,56 @@ where
         .collect();
     let mut results = Vec::new();
     for task in tasks {
-        let result = tokio::time::timeout(Duration::from_secs(10), task)
-            .await
-            .expect("a concurrent write took more than 10 s: a lock that is never released?")
-            .expect("the task panicked");
+        let result = testkit::within_secs(
+            10,
+            "a concurrent write (waiting on a lock that is never released?)",
+            task,
+        )
+        .await
+        .expect("the task panicked");
         results.push(result);
     }
     results
+}
+
+/// Starts `work` in a task of its own, waits until it is blocked on a lock (or has finished),
+/// then runs `release` (the test's commit) and returns what `work` returned. The test's
+/// database is its own, so the one session of it that waits for a lock is the work's.
+async fn blocked_then<T: Send + 'static>(
+    pool: &PgPool,
+    work: impl Future<Output = T> + Send + 'static,
+    release: impl Future<Output = ()>,
+) -> T {
+    let task = tokio::spawn(work);
+    within(
+        "the write, before it waits on the row the test is writing,",
+        async {
+            while !task.is_finished() {
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                )
+                .fetch_one(pool)
+                .await
+                .expect("read pg_stat_activity");
+                if waiting > 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        },
+    )
+    .await;
+    release.await;
+    match within(
+        "the write (waiting on a lock the test no longer holds?)",
+        task,
+    )
+    .await
+    {
+        Ok(result) => result,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
 }
 
 // --- Upserts -----------------------------------------------------------------------------------
@@ -167,6 +211,35 @@ async fn repeating_an_upsert_leaves_one_row() {
         products(db.pool()).await,
         vec![product("W-1", "Widget", 500, 0)]
     );
+}
+
+#[tokio::test]
+async fn an_upsert_while_another_import_inserts_the_same_sku_updates_it() {
+    let db = setup().await;
+    // Another import of the same feed is inserting W-1 right now: written, not committed yet.
+    let mut other = db.pool().begin().await.expect("begin");
+    sqlx::query("INSERT INTO products (sku, name, price_cents) VALUES ('W-1', 'Widget', 500)")
+        .execute(&mut *other)
+        .await
+        .expect("the other import");
+    let pool = db.pool().clone();
+    let result = blocked_then(
+        db.pool(),
+        async move { upsert_product(&pool, &entry("W-1", "Widget Pro", 650)).await },
+        async {
+            other.commit().await.expect("commit the other import");
+        },
+    )
+    .await;
+    let stored = result.unwrap_or_else(|e| {
+        panic!(
+            "the upsert failed because another import inserted the same sku a moment earlier: \
+             {e}. A SELECT (or an UPDATE) first saw no row yet, so the INSERT that followed \
+             collided with the other one. Decide in one statement"
+        )
+    });
+    assert_eq!(stored, product("W-1", "Widget Pro", 650, 0));
+    assert_eq!(products(db.pool()).await, vec![stored]);
 }
 
 #[tokio::test]
@@ -365,6 +438,45 @@ async fn different_keys_are_different_payments() {
         payments(db.pool()).await,
         vec![("k-1".into(), ada, 1000), ("k-2".into(), ada, 1000)]
     );
+}
+
+#[tokio::test]
+async fn a_retry_while_the_first_request_is_being_stored_is_not_new() {
+    let db = setup().await;
+    let ada = create_customer(db.pool(), "ada@example.com")
+        .await
+        .expect("create_customer");
+    // The first request is being stored right now: written, not committed yet. Its retry
+    // arrives.
+    let mut first = db.pool().begin().await.expect("begin");
+    sqlx::query(
+        "INSERT INTO payments (idempotency_key, customer_id, amount_cents) VALUES ('k-1', $1, 1000)",
+    )
+    .bind(ada)
+    .execute(&mut *first)
+    .await
+    .expect("the first request");
+    let pool = db.pool().clone();
+    let retry = blocked_then(
+        db.pool(),
+        async move { record_payment(&pool, &payment("k-1", ada, 1000)).await },
+        async {
+            first.commit().await.expect("commit the first request");
+        },
+    )
+    .await;
+    let new = retry.unwrap_or_else(|e| {
+        panic!(
+            "the retry failed because the first request stored the payment a moment earlier: \
+             {e:?}. A SELECT first saw no payment yet, so the INSERT that followed collided \
+             with the first one. Decide in one statement"
+        )
+    });
+    assert!(
+        !new,
+        "the first request stored payment k-1: the retry is not new"
+    );
+    assert_eq!(payments(db.pool()).await, vec![("k-1".into(), ada, 1000)]);
 }
 
 #[tokio::test]
