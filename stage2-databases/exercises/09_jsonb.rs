@@ -19,9 +19,10 @@
 //!   (jsonb) and `attrs #>> '{dims,width}'` (text).
 //! - `jsonb_set(attrs, '{dims,width}', '42')` returns a copy of the document with the value at
 //!   that path replaced (or added, if only the last key is missing). The other keys stay.
-//!   `UPDATE … SET attrs = jsonb_set(attrs, $2, $3)` changes one key in place, without
-//!   reading the document into the application and writing it back (and without losing a
-//!   concurrent change to another key).
+//!   Computed by the server inside an `UPDATE`, it changes one key of the row as the row is
+//!   when the UPDATE gets it. Reading the document into the application, changing it there
+//!   and writing it all back instead loses whatever another transaction changed in between
+//!   (a *lost update*): the write carries the old copy of every other key.
 //!
 //! Indexes: a B-tree cannot answer "does this document contain …?". A GIN index (Generalized
 //! Inverted iNdex) maps every key and value inside the documents to the rows that have it,
