@@ -163,6 +163,8 @@ pub fn try_all<'m, 'a>(
         for swap in swaps {
             swap.undo()?;
         }
+        // Every reference is back: what was saved for a killed run is no longer needed.
+        let _ = std::fs::remove_dir_all(saved_dir(&ctx.root));
         for (mistake, result) in batch.into_iter().zip(checked?) {
             let verdict = if mistake.what.is_empty() {
                 Err("its first line must say what it gets wrong: `//! mistake: …`".to_string())
@@ -206,11 +208,28 @@ fn verdict(result: &ExerciseResult) -> Verdict {
     }
 }
 
-/// Where the reference's files are saved while a mistake stands in for them.
-fn saved_dir(root: &Path) -> PathBuf {
+/// Where the reference's files are saved while a mistake stands in for them: a folder per
+/// run (its process id), so that two runs at once never put back each other's files.
+fn swaps_dir(root: &Path) -> PathBuf {
     crate::state::target_dir(root)
         .join("backendlings")
         .join("mistake-swap")
+}
+
+fn saved_dir(root: &Path) -> PathBuf {
+    swaps_dir(root).join(std::process::id().to_string())
+}
+
+/// Whether the run that saved files under `pid` is still going. Where the system cannot say
+/// (no `/proc`), a folder untouched for ten minutes belongs to a run that is over.
+fn still_running(pid: &str, folder: &Path) -> bool {
+    let proc = Path::new("/proc");
+    if proc.is_dir() {
+        return proc.join(pid).exists();
+    }
+    std::fs::metadata(folder)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e.as_secs() < 600))
 }
 
 /// A mistake put in place of the reference solution, until `undo`.
@@ -268,7 +287,6 @@ impl Swap {
                 )
             })?;
         }
-        let _ = std::fs::remove_dir_all(saved_dir(&self.root));
         Ok(())
     }
 }
@@ -280,27 +298,35 @@ fn absent_marker(path: &Path) -> PathBuf {
     PathBuf::from(format!("{}{ABSENT}", path.display()))
 }
 
-/// Puts back the reference files a killed run left replaced by a mistake.
+/// Puts back the reference files that runs killed half-way left replaced by a mistake.
 fn restore_interrupted(root: &Path) -> Result<(), String> {
-    let saved = saved_dir(root);
-    if !saved.exists() {
+    let Ok(runs) = std::fs::read_dir(swaps_dir(root)) else {
         return Ok(());
+    };
+    for run in runs.flatten() {
+        let pid = run.file_name().to_string_lossy().into_owned();
+        let saved = run.path();
+        if pid == std::process::id().to_string() || still_running(&pid, &saved) {
+            continue;
+        }
+        for rel in files_below(&saved, Path::new("")) {
+            let text = rel.to_string_lossy();
+            let (to, bytes) = match text.strip_suffix(ABSENT) {
+                Some(original) => (PathBuf::from(original), None),
+                None => (rel.clone(), std::fs::read(saved.join(&rel)).ok()),
+            };
+            let path = root.join(&to);
+            let _ = match bytes {
+                Some(bytes) => std::fs::write(&path, bytes),
+                None => std::fs::remove_file(&path),
+            };
+            eprintln!(
+                "put back {} after an interrupted `cargo xtask mistakes`",
+                to.display()
+            );
+        }
+        std::fs::remove_dir_all(&saved)
+            .map_err(|e| format!("cannot clean {}: {e}", saved.display()))?;
     }
-    for rel in files_below(&saved, Path::new("")) {
-        let text = rel.to_string_lossy();
-        let (to, bytes) = match text.strip_suffix(ABSENT) {
-            Some(original) => (PathBuf::from(original), None),
-            None => (rel.clone(), std::fs::read(saved.join(&rel)).ok()),
-        };
-        let path = root.join(&to);
-        let _ = match bytes {
-            Some(bytes) => std::fs::write(&path, bytes),
-            None => std::fs::remove_file(&path),
-        };
-        eprintln!(
-            "put back {} after an interrupted `cargo xtask mistakes`",
-            to.display()
-        );
-    }
-    std::fs::remove_dir_all(&saved).map_err(|e| format!("cannot clean {}: {e}", saved.display()))
+    Ok(())
 }

@@ -546,7 +546,8 @@ fn kept_mistakes_must_fail_and_the_reference_is_put_back() {
 
     // A run killed while a mistake stood in leaves the reference saved: the next run puts
     // it back before anything else.
-    let saved = "target/backendlings/mistake-swap/solutions/stage1-demo/03_todo.rs";
+    // (A process id no process has: the run that saved it is over.)
+    let saved = "target/backendlings/mistake-swap/4000000000/solutions/stage1-demo/03_todo.rs";
     course.write(saved, &reference);
     course.write(
         "solutions/stage1-demo/03_todo.rs",
