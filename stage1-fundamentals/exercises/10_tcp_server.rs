@@ -5,8 +5,8 @@
 //! In this exercise you write the server side with no framework, only tokio's sockets:
 //!
 //! - an accept loop: `TcpListener::accept` hands you one `TcpStream` per client;
-//! - one task per connection (`tokio::spawn`), so that a slow or idle client never blocks the
-//!   others. Tasks are cheap (a few hundred bytes each), unlike OS threads;
+//! - one task per connection (`tokio::spawn`, exercise 08), so that a slow or idle client never
+//!   blocks the others. Tasks are cheap (a few hundred bytes each), unlike OS threads;
 //! - keep-alive: in HTTP/1.1 a connection stays open after a response and carries the next
 //!   request, which saves a TCP handshake per request. It only works because every message says
 //!   where it ends: a stream has no message boundaries, so the `Content-Length` header is what

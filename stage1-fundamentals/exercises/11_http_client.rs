@@ -13,7 +13,8 @@
 //!   say "not now". A 4xx says "your request is wrong" and a 500 says "this crashed the
 //!   server": sending the same request again gets the same answer, so return at once;
 //! - waits longer after each failure (exponential backoff: 100 ms, 200 ms, 400 ms, …, up to a
-//!   cap), so that a struggling server gets room to recover;
+//!   cap), so that a struggling server gets room to recover. It waits with tokio's timer
+//!   (exercise 08), never with `std::thread::sleep`, which would stop every task on the thread;
 //! - gives up after a few attempts, and reports what went wrong last.
 //!
 //! Only retry requests that are safe to repeat: GET is; a POST that charges a card is not,
