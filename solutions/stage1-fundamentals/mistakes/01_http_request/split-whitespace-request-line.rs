@@ -38,6 +38,8 @@
 //! 4. The first line is the request line: exactly three non-empty parts separated by single
 //!    spaces, else [`ParseError::MalformedRequestLine`]. The version must be exactly `HTTP/1.1`
 //!    or `HTTP/1.0` (it is case-sensitive), else [`ParseError::UnsupportedVersion`].
+//!    (RFC 9112 section 3 lets a lenient server split on any run of whitespace instead, and
+//!    warns in the same breath that this leniency is how request smuggling gets in.)
 //! 5. Every other line is a header. Split it at the first `:`. No colon, or a name that is empty
 //!    or contains whitespace: [`ParseError::MalformedHeader`] with the whole line. The value is
 //!    trimmed of spaces and tabs on both sides. Names keep the case they were sent with.
@@ -47,6 +49,9 @@
 //! 7. The body is the `Content-Length` bytes after the head. Fewer bytes than that:
 //!    [`ParseError::IncompleteBody`]. Bytes after the body are not part of it (on a kept-alive
 //!    connection they are the start of the next request).
+//!
+//! A real server also reads bodies sent with `Transfer-Encoding: chunked` (RFC 9112 section 7),
+//! in pieces whose length is not known in advance; this parser leaves them out.
 //!
 //! Run `cargo xtask check 01_http_request` to check your work; `cargo xtask hint 01_http_request`
 //! gives a hint.

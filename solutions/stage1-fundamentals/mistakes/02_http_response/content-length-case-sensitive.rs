@@ -41,7 +41,9 @@
 //!    is dropped, and `Content-Length: <body length>` is written after all other headers, even
 //!    for an empty body (`Content-Length: 0`).
 //! 4. `204` and `304` responses have no body and no `Content-Length` at all: a body set on
-//!    them is dropped.
+//!    them is dropped. (RFC 9110 section 8.6 forbids `Content-Length` on a 204; on a 304 it may
+//!    only repeat the length of the 200 it stands for, so leaving it out is the safe choice. The
+//!    1xx codes never have a body either; this exercise leaves them out.)
 //! 5. An empty line (`\r\n`) ends the head, then the body bytes follow.
 //! 6. Invalid headers make [`Response::to_bytes`] fail instead of writing anything: a name that
 //!    is empty or has a byte outside the RFC 9110 "token" characters (letters, digits and

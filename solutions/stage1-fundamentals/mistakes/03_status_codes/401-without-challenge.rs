@@ -40,10 +40,11 @@
 //!
 //! In production, frameworks give you named constants instead of bare numbers: `http::StatusCode`
 //! (<https://docs.rs/http/latest/http/status/struct.StatusCode.html>), used by hyper, axum and
-//! reqwest, has `StatusCode::CONFLICT`, `StatusCode::UNPROCESSABLE_ENTITY` and so on. axum's own
-//! extractors already follow these rules: its `Json` extractor rejects unparsable JSON with 400
-//! and JSON of the wrong shape with 422 (<https://docs.rs/axum/latest/axum/struct.Json.html>),
-//! and its router answers 405 with an `Allow` header.
+//! reqwest, has `StatusCode::CONFLICT`, `StatusCode::UNPROCESSABLE_ENTITY` (422's name before
+//! RFC 9110 called it "Unprocessable Content") and so on. axum's own extractors already follow
+//! these rules: its `Json` extractor rejects unparsable JSON with 400 and JSON of the wrong
+//! shape with 422 (<https://docs.rs/axum/latest/axum/struct.Json.html>), and its router answers
+//! 405 with an `Allow` header.
 //!
 //! This is the reference solution.
 

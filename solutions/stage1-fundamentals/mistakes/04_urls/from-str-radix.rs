@@ -24,6 +24,9 @@
 //!
 //! **Invalid input is an error, not a guess.** `%`, `%2` and `%zz` are not valid escapes, and
 //! `%FF` decodes to a byte that is not UTF-8. A server should answer 400, not invent a character.
+//! (Browsers and the `form_urlencoded` crate are lenient instead: they keep `%zz` as it is and
+//! replace bytes that are not UTF-8 with U+FFFD. Two parts of a system that decode the same
+//! input differently is how filters get bypassed, so this exercise is strict.)
 //!
 //! In production you would use `http::Uri` to split the target
 //! (<https://docs.rs/http/latest/http/uri/struct.Uri.html>), `percent-encoding` and

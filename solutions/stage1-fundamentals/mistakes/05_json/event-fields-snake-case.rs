@@ -20,10 +20,11 @@
 //! - `#[serde(deny_unknown_fields)]` turns a typo (`"custmerEmail"`) into an error instead of
 //!   silently ignoring it. Use it for input you own; leave it off for input from others that may
 //!   grow new fields.
-//! - Enums: by default serde writes `{"Shipped": {...}}` (externally tagged). Event streams and
-//!   webhooks (Stripe, GitHub) put the kind *inside* the object: `{"type": "shipped", ...}`.
-//!   That is `#[serde(tag = "type")]` (internally tagged); `rename_all = "snake_case"` names the
-//!   variants and `rename_all_fields = "camelCase"` renames the fields of every variant.
+//! - Enums: by default serde writes `{"Shipped": {...}}` (externally tagged). Event streams
+//!   (Stripe's events, GitHub's Events API) put the kind *inside* the object:
+//!   `{"type": "shipped", ...}`. That is `#[serde(tag = "type")]` (internally tagged);
+//!   `rename_all = "snake_case"` names the variants and `rename_all_fields = "camelCase"` renames
+//!   the fields of every variant.
 //! - Timestamps: with chrono's `serde` feature, `DateTime<Utc>` is written as an RFC 3339 string
 //!   (`"2024-05-01T12:30:00Z"`) and read from any RFC 3339 string, converting offsets to UTC.
 //!   (`chrono::serde::ts_seconds` exists for APIs that use Unix seconds instead.)

@@ -10,13 +10,15 @@
 //!
 //! 1. **Limit the size before parsing.** Reading a 2 GB body to find out it is invalid is a
 //!    denial of service. axum's `DefaultBodyLimit` (2 MB) and tower-http's `RequestBodyLimitLayer`
-//!    answer `413 Payload Too Large` without looking at the content.
+//!    answer `413 Content Too Large` (RFC 9110 section 15.5.14; older texts, and the `http`
+//!    crate's `StatusCode::PAYLOAD_TOO_LARGE`, call it "Payload Too Large") without parsing the
+//!    content.
 //! 2. **Parse, and sort the failures.** serde_json classifies each error
 //!    (`serde_json::Error::classify`): `Category::Syntax` (not JSON at all, with `line()` and
 //!    `column()`), `Category::Eof` (the input stops in the middle of a value, e.g. an empty or
 //!    cut-off body) and `Category::Data` (valid JSON of the wrong shape: a missing field, an
 //!    unknown field, a string where a number belongs). axum answers the first two with
-//!    `400 Bad Request` and the last with `422 Unprocessable Entity`.
+//!    `400 Bad Request` and the last with `422 Unprocessable Content`.
 //! 3. **Name the field.** serde's own message says "invalid type: integer `3`, expected a
 //!    string" but not *where*. `serde_path_to_error::deserialize` wraps the deserializer and
 //!    records the path to the failing value: `address.zip`, `tags[2]`, or `.` for the top level.
