@@ -12,83 +12,11 @@ mod exercise;
 use exercise::*;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use redis::aio::{ConnectionLike, ConnectionManager};
-use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
+use redis::AsyncCommands;
+use testkit::redis::{Recorder, Trip};
 use testkit::within;
-
-/// One trip to the server and back: the commands sent together, and whether they were
-/// wrapped in MULTI/EXEC.
-#[derive(Debug, Clone, PartialEq)]
-struct Trip {
-    commands: Vec<Vec<String>>,
-    atomic: bool,
-}
-
-/// A connection that forwards everything to a real one and writes down every round trip.
-struct Recorder {
-    inner: ConnectionManager,
-    trips: Arc<Mutex<Vec<Trip>>>,
-}
-
-impl Recorder {
-    fn new(inner: ConnectionManager) -> Self {
-        Self {
-            inner,
-            trips: Arc::default(),
-        }
-    }
-
-    fn trips(&self) -> Vec<Trip> {
-        self.trips.lock().unwrap().clone()
-    }
-
-    fn record(&self, commands: Vec<Vec<String>>, atomic: bool) {
-        self.trips.lock().unwrap().push(Trip { commands, atomic });
-    }
-}
-
-fn words(cmd: &Cmd) -> Vec<String> {
-    cmd.args_iter()
-        .map(|arg| match arg {
-            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            _ => "<cursor>".to_string(),
-        })
-        .collect()
-}
-
-impl ConnectionLike for Recorder {
-    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        self.record(vec![words(cmd)], false);
-        self.inner.req_packed_command(cmd)
-    }
-
-    fn req_packed_commands<'a>(
-        &'a mut self,
-        pipeline: &'a Pipeline,
-        offset: usize,
-        count: usize,
-    ) -> RedisFuture<'a, Vec<Value>> {
-        self.record(
-            pipeline.cmd_iter().map(words).collect(),
-            pipeline.is_transaction(),
-        );
-        self.inner.req_packed_commands(pipeline, offset, count)
-    }
-
-    fn get_db(&self) -> i64 {
-        self.inner.get_db()
-    }
-}
-
-fn the_command_names(trips: &[Trip]) -> Vec<Vec<String>> {
-    trips
-        .iter()
-        .map(|t| t.commands.iter().map(|c| c[0].to_uppercase()).collect())
-        .collect()
-}
 
 #[tokio::test]
 async fn cache_get_reads_what_cache_set_stored() {
@@ -137,7 +65,7 @@ async fn cache_set_stores_the_value_and_its_ttl_in_one_command() {
     let pttl: i64 = conn.pttl(&key).await.unwrap();
     let elapsed = started.elapsed().as_millis() as i64;
 
-    let trips = recorder.trips();
+    let trips = recorder.sent();
     assert_eq!(
         trips.len(),
         1,
@@ -348,9 +276,9 @@ async fn save_profile_writes_one_hash_in_one_command() {
     let mut conn = r.conn();
     let stored: HashMap<String, String> = conn.hgetall(&key).await.unwrap();
     assert_eq!(stored, expected);
-    let trips = recorder.trips();
+    let trips = recorder.sent();
     assert!(
-        matches!(the_command_names(&trips).as_slice(), [one] if one == &["HSET"] || one == &["HMSET"]),
+        matches!(trips.iter().map(Trip::names).collect::<Vec<_>>().as_slice(), [one] if one == &["HSET"] || one == &["HMSET"]),
         "one HSET takes any number of field-value pairs (HMSET is its older name). Sent: {trips:?}"
     );
 }
@@ -474,7 +402,7 @@ async fn set_many_is_one_atomic_round_trip() {
     .await
     .expect("set_many");
 
-    let trips = recorder.trips();
+    let trips = recorder.sent();
     assert_eq!(
         trips.len(),
         1,

@@ -11,100 +11,10 @@ mod exercise;
 
 use exercise::*;
 
-use std::sync::{Arc, Mutex};
-
-use redis::aio::{ConnectionLike, ConnectionManager};
-use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
+use redis::AsyncCommands;
+use redis::aio::ConnectionManager;
+use testkit::redis::Recorder;
 use testkit::within;
-
-/// One trip to the server and back that Redis carried out: the commands sent together, and
-/// whether they were wrapped in MULTI/EXEC.
-#[derive(Debug, Clone, PartialEq)]
-struct Trip {
-    commands: Vec<Vec<String>>,
-    atomic: bool,
-}
-
-/// A connection that forwards everything to a real one and writes down every round trip that
-/// Redis answered without an error (a script that Redis did not know yet is sent again, and
-/// only the second try counts).
-struct Recorder {
-    inner: ConnectionManager,
-    trips: Arc<Mutex<Vec<Trip>>>,
-}
-
-impl Recorder {
-    fn new(inner: ConnectionManager) -> Self {
-        Self {
-            inner,
-            trips: Arc::default(),
-        }
-    }
-
-    /// The trips, leaving out the loading of Lua scripts (SCRIPT LOAD), which changes no key.
-    fn trips(&self) -> Vec<Trip> {
-        self.trips
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|t| {
-                !t.commands
-                    .iter()
-                    .all(|c| c[0].eq_ignore_ascii_case("SCRIPT"))
-            })
-            .cloned()
-            .collect()
-    }
-}
-
-fn words(cmd: &Cmd) -> Vec<String> {
-    cmd.args_iter()
-        .map(|arg| match arg {
-            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            _ => "<cursor>".to_string(),
-        })
-        .collect()
-}
-
-impl ConnectionLike for Recorder {
-    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        Box::pin(async move {
-            let reply = self.inner.req_packed_command(cmd).await;
-            if matches!(reply, Ok(ref v) if !matches!(v, Value::ServerError(_))) {
-                self.trips.lock().unwrap().push(Trip {
-                    commands: vec![words(cmd)],
-                    atomic: false,
-                });
-            }
-            reply
-        })
-    }
-
-    fn req_packed_commands<'a>(
-        &'a mut self,
-        pipeline: &'a Pipeline,
-        offset: usize,
-        count: usize,
-    ) -> RedisFuture<'a, Vec<Value>> {
-        Box::pin(async move {
-            let reply = self
-                .inner
-                .req_packed_commands(pipeline, offset, count)
-                .await;
-            if reply.is_ok() {
-                self.trips.lock().unwrap().push(Trip {
-                    commands: pipeline.cmd_iter().map(words).collect(),
-                    atomic: pipeline.is_transaction(),
-                });
-            }
-            reply
-        })
-    }
-
-    fn get_db(&self) -> i64 {
-        self.inner.get_db()
-    }
-}
 
 fn entry(player: &str, score: i64) -> Entry {
     Entry {

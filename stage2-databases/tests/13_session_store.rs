@@ -11,14 +11,13 @@ mod exercise;
 
 use exercise::*;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use redis::aio::{ConnectionLike, ConnectionManager};
-use redis::{AsyncCommands, Cmd, Pipeline, RedisFuture, Value};
+use redis::AsyncCommands;
 use serde_json::json;
 use testkit::postgres::TestDatabase;
+use testkit::redis::Recorder;
 use testkit::redis::TestRedis;
 use testkit::within;
 
@@ -45,89 +44,6 @@ async fn redis() -> (TestRedis, RedisSessionStore) {
     let r = testkit::redis::connection().await;
     let store = RedisSessionStore::new(r.conn(), r.key("session:"));
     (r, store)
-}
-
-/// One trip to the server and back that Redis carried out: the commands sent together, and
-/// whether they were wrapped in MULTI/EXEC.
-#[derive(Debug, Clone, PartialEq)]
-struct Trip {
-    commands: Vec<Vec<String>>,
-    atomic: bool,
-}
-
-/// A connection that forwards everything to a real one and writes down every round trip that
-/// Redis answered without an error. Its clones share one record, as the store clones its
-/// connection for each call.
-#[derive(Clone)]
-struct Recorder {
-    inner: ConnectionManager,
-    trips: Arc<Mutex<Vec<Trip>>>,
-}
-
-impl Recorder {
-    /// The trips, leaving out the loading of Lua scripts (SCRIPT LOAD), which changes no key.
-    fn trips(&self) -> Vec<Trip> {
-        self.trips
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|t| {
-                !t.commands
-                    .iter()
-                    .all(|c| c[0].eq_ignore_ascii_case("SCRIPT"))
-            })
-            .cloned()
-            .collect()
-    }
-}
-
-fn words(cmd: &Cmd) -> Vec<String> {
-    cmd.args_iter()
-        .map(|arg| match arg {
-            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            _ => "<cursor>".to_string(),
-        })
-        .collect()
-}
-
-impl ConnectionLike for Recorder {
-    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        Box::pin(async move {
-            let reply = self.inner.req_packed_command(cmd).await;
-            if matches!(reply, Ok(ref v) if !matches!(v, Value::ServerError(_))) {
-                self.trips.lock().unwrap().push(Trip {
-                    commands: vec![words(cmd)],
-                    atomic: false,
-                });
-            }
-            reply
-        })
-    }
-
-    fn req_packed_commands<'a>(
-        &'a mut self,
-        pipeline: &'a Pipeline,
-        offset: usize,
-        count: usize,
-    ) -> RedisFuture<'a, Vec<Value>> {
-        Box::pin(async move {
-            let reply = self
-                .inner
-                .req_packed_commands(pipeline, offset, count)
-                .await;
-            if reply.is_ok() {
-                self.trips.lock().unwrap().push(Trip {
-                    commands: pipeline.cmd_iter().map(words).collect(),
-                    atomic: pipeline.is_transaction(),
-                });
-            }
-            reply
-        })
-    }
-
-    fn get_db(&self) -> i64 {
-        self.inner.get_db()
-    }
 }
 
 // The behaviours every SessionStore has, whatever is behind it.
@@ -456,10 +372,7 @@ async fn redis_stores_json_under_the_prefixed_key_with_a_ttl() {
 #[tokio::test]
 async fn redis_put_writes_the_session_and_its_expiry_in_one_command() {
     let r = testkit::redis::connection().await;
-    let recorder = Recorder {
-        inner: r.conn(),
-        trips: Arc::default(),
-    };
+    let recorder = Recorder::new(r.conn());
     let store = RedisSessionStore::new(recorder.clone(), r.key("session:"));
 
     within(

@@ -143,3 +143,121 @@ fn delete(conn: &mut redis::Connection, keys: &[&String]) {
         let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(conn);
     }
 }
+
+/// One round trip to Redis: the commands sent together, each as its words (`["SET", "k",
+/// "v", "PX", "1500"]`), whether they were wrapped in MULTI/EXEC, and whether Redis answered
+/// without an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trip {
+    pub commands: Vec<Vec<String>>,
+    pub atomic: bool,
+    pub answered: bool,
+}
+
+impl Trip {
+    /// The command names only, upper-cased: `["SET"]`, `["MULTI", …]` for a pipeline.
+    pub fn names(&self) -> Vec<String> {
+        self.commands
+            .iter()
+            .map(|c| c.first().map(|n| n.to_uppercase()).unwrap_or_default())
+            .collect()
+    }
+}
+
+/// A connection that forwards everything to a real one and writes down every round trip, so
+/// a test can check what the learner's code sent: one command or two, in one atomic step or
+/// not, with its expiry or without. Its clones share one record (code under test may clone
+/// its connection for each call). Pass it wherever the code takes a connection
+/// (`impl redis::aio::ConnectionLike`).
+#[derive(Clone)]
+pub struct Recorder {
+    inner: ConnectionManager,
+    trips: std::sync::Arc<std::sync::Mutex<Vec<Trip>>>,
+}
+
+impl Recorder {
+    pub fn new(inner: ConnectionManager) -> Recorder {
+        Recorder {
+            inner,
+            trips: Default::default(),
+        }
+    }
+
+    /// Every trip sent, answered or not, in order.
+    pub fn sent(&self) -> Vec<Trip> {
+        self.trips.lock().expect("no panic while recording").clone()
+    }
+
+    /// The trips Redis carried out, leaving out the loading of Lua scripts (`SCRIPT LOAD`,
+    /// and an `EVALSHA` refused with NOSCRIPT before it), which change no key.
+    pub fn trips(&self) -> Vec<Trip> {
+        self.sent()
+            .into_iter()
+            .filter(|t| t.answered && !t.names().iter().all(|n| n == "SCRIPT"))
+            .collect()
+    }
+
+    /// Forgets what was recorded so far (after a test's own set-up).
+    pub fn clear(&self) {
+        self.trips.lock().expect("no panic while recording").clear();
+    }
+
+    fn record(&self, commands: Vec<Vec<String>>, atomic: bool, answered: bool) {
+        self.trips
+            .lock()
+            .expect("no panic while recording")
+            .push(Trip {
+                commands,
+                atomic,
+                answered,
+            });
+    }
+}
+
+/// A command's words as text; a cursor argument (SCAN's) as `<cursor>`.
+fn words(cmd: &redis::Cmd) -> Vec<String> {
+    cmd.args_iter()
+        .map(|arg| match arg {
+            redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => "<cursor>".to_string(),
+        })
+        .collect()
+}
+
+impl redis::aio::ConnectionLike for Recorder {
+    fn req_packed_command<'a>(
+        &'a mut self,
+        cmd: &'a redis::Cmd,
+    ) -> redis::RedisFuture<'a, redis::Value> {
+        Box::pin(async move {
+            let reply = self.inner.req_packed_command(cmd).await;
+            let answered = matches!(reply, Ok(ref v) if !matches!(v, redis::Value::ServerError(_)));
+            self.record(vec![words(cmd)], false, answered);
+            reply
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        Box::pin(async move {
+            let reply = self
+                .inner
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            self.record(
+                pipeline.cmd_iter().map(words).collect(),
+                pipeline.is_transaction(),
+                reply.is_ok(),
+            );
+            reply
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+}
