@@ -11,13 +11,7 @@ mod exercise;
 
 use exercise::*;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use sqlx::postgres::PgPoolOptions;
 use testkit::postgres::TestDatabase;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const AUTHORS: [&str; 5] = ["ada", "bob", "cy", "dee", "eve"];
 const POSTS: i32 = 60;
@@ -158,12 +152,7 @@ async fn the_feed_takes_the_same_few_statements_for_5_or_50_posts() {
 #[tokio::test]
 async fn the_feed_reads_only_the_rows_it_shows() {
     let db = blog().await;
-    let (url, rows) = counting_rows(db.url()).await;
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .connect(&url)
-        .await
-        .expect("connect through the row counter");
+    let (pool, counter) = db.counting_pool().await;
 
     // Posts 60, 59 and 58, by three authors; only post 59 has comments.
     let expected = expected_feed(3);
@@ -171,9 +160,9 @@ async fn the_feed_reads_only_the_rows_it_shows() {
     let comments: usize = expected.iter().map(|p| p.comments.len()).sum();
     let shown = expected.len() + authors.len() + comments;
 
-    rows.reset();
+    counter.reset();
     let feed = load_feed(&pool, 3).await.expect("load_feed");
-    let read = rows.get();
+    let read = counter.rows();
     assert_eq!(feed, expected);
     assert!(
         read <= shown,
@@ -184,86 +173,4 @@ async fn the_feed_reads_only_the_rows_it_shows() {
         expected.len(),
         authors.len()
     );
-}
-
-/// How many rows PostgreSQL sent.
-#[derive(Clone, Default)]
-struct RowCounter(Arc<AtomicUsize>);
-
-impl RowCounter {
-    fn get(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    fn reset(&self) {
-        self.0.store(0, Ordering::SeqCst);
-    }
-}
-
-/// A proxy between a pool and the test's database that counts the rows the server sends back:
-/// each `DataRow` message of the protocol is one row. Returns the URL to connect through it.
-async fn counting_rows(url: &str) -> (String, RowCounter) {
-    // postgres://user@host:port/database?options
-    let (scheme, rest) = url.split_once("://").expect("a PostgreSQL URL");
-    let (userinfo, rest) = rest.rsplit_once('@').unwrap_or(("", rest));
-    let split = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (server, path) = rest.split_at(split);
-    let server = if server.contains(':') {
-        server.to_string()
-    } else {
-        format!("{server}:5432")
-    };
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind the proxy");
-    let local = listener.local_addr().expect("the proxy's address");
-    let counter = RowCounter::default();
-    let count = counter.clone();
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let (server, count) = (server.clone(), count.clone());
-            tokio::spawn(async move {
-                if let Ok(upstream) = TcpStream::connect(&server).await {
-                    let _ = relay(client, upstream, count).await;
-                }
-            });
-        }
-    });
-    let at = if userinfo.is_empty() { "" } else { "@" };
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let url = format!("{scheme}://{userinfo}{at}{local}{path}{sep}sslmode=disable");
-    (url, counter)
-}
-
-async fn relay(
-    mut client: TcpStream,
-    mut server: TcpStream,
-    count: RowCounter,
-) -> std::io::Result<()> {
-    client.set_nodelay(true)?;
-    server.set_nodelay(true)?;
-    let (mut client_read, mut client_write) = client.split();
-    let (mut server_read, mut server_write) = server.split();
-    let upstream = tokio::io::copy(&mut client_read, &mut server_write);
-    // Every message from the server is a type byte, a length that counts itself, a body.
-    let downstream = async {
-        loop {
-            let kind = server_read.read_u8().await?;
-            let len = server_read.read_i32().await?;
-            let mut message = vec![kind];
-            message.extend_from_slice(&len.to_be_bytes());
-            message.resize(1 + (len as usize).max(4), 0);
-            server_read.read_exact(&mut message[5..]).await?;
-            if kind == b'D' {
-                count.0.fetch_add(1, Ordering::SeqCst);
-            }
-            client_write.write_all(&message).await?;
-        }
-        #[allow(unreachable_code)]
-        Ok::<(), std::io::Error>(())
-    };
-    tokio::select! {
-        r = upstream => r.map(|_| ()),
-        r = downstream => r,
-    }
 }

@@ -46,8 +46,9 @@ impl TestDatabase {
         &self.name
     }
 
-    /// A new pool whose statements are counted, for lessons about the number of queries
-    /// (N+1). Every statement the server is asked to run counts as one.
+    /// A new pool whose statements and rows are counted, for lessons about the number of
+    /// queries (N+1). Every statement the server is asked to run counts as one, every row it
+    /// sends back too (`QueryCounter::rows`).
     pub async fn counting_pool(&self) -> (PgPool, crate::postgres::QueryCounter) {
         let (url, counter) = crate::postgres::counting_proxy(&self.url).await;
         let pool = PgPoolOptions::new()
@@ -195,17 +196,29 @@ mod proxy {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::{TcpListener, TcpStream};
 
-    /// How many statements went through the proxy.
+    /// How many statements went through the proxy, and how many rows came back.
     #[derive(Clone, Default)]
-    pub struct QueryCounter(Arc<AtomicUsize>);
+    pub struct QueryCounter {
+        statements: Arc<AtomicUsize>,
+        rows: Arc<AtomicUsize>,
+    }
 
     impl QueryCounter {
+        /// The statements the server was asked to run.
         pub fn get(&self) -> usize {
-            self.0.load(Ordering::SeqCst)
+            self.statements.load(Ordering::SeqCst)
         }
 
+        /// The rows the server sent back (each `DataRow` message): counting statements alone
+        /// misses a query without a WHERE that ships a whole table to be filtered in Rust.
+        pub fn rows(&self) -> usize {
+            self.rows.load(Ordering::SeqCst)
+        }
+
+        /// Starts both counts again from zero.
         pub fn reset(&self) {
-            self.0.store(0, Ordering::SeqCst);
+            self.statements.store(0, Ordering::SeqCst);
+            self.rows.store(0, Ordering::SeqCst);
         }
     }
 
@@ -268,17 +281,33 @@ mod proxy {
                 message.resize(1 + (len as usize).max(4), 0);
                 client_read.read_exact(&mut message[5..]).await?;
                 if kind == b'Q' || kind == b'E' {
-                    count.0.fetch_add(1, Ordering::SeqCst);
+                    count.statements.fetch_add(1, Ordering::SeqCst);
                 }
                 server_write.write_all(&message).await?;
             }
             #[allow(unreachable_code)]
             Ok::<(), std::io::Error>(())
         };
-        let downstream = tokio::io::copy(&mut server_read, &mut client_write);
+        // Every message from the server is a type byte, a length that counts itself, a body.
+        let downstream = async {
+            loop {
+                let kind = server_read.read_u8().await?;
+                let len = server_read.read_i32().await?;
+                let mut message = vec![kind];
+                message.extend_from_slice(&len.to_be_bytes());
+                message.resize(1 + (len as usize).max(4), 0);
+                server_read.read_exact(&mut message[5..]).await?;
+                if kind == b'D' {
+                    count.rows.fetch_add(1, Ordering::SeqCst);
+                }
+                client_write.write_all(&message).await?;
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), std::io::Error>(())
+        };
         tokio::select! {
             r = upstream => r,
-            r = downstream => r.map(|_| ()),
+            r = downstream => r,
         }
     }
 }

@@ -106,6 +106,21 @@ async fn the_counting_pool_counts_each_statement() {
 }
 
 #[tokio::test]
+async fn the_counting_pool_counts_the_rows_sent_back() {
+    let db = testkit::postgres::database().await;
+    let (pool, counter) = db.counting_pool().await;
+    counter.reset();
+    let rows: Vec<i32> = sqlx::query_scalar("SELECT generate_series(1, 25)")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 25);
+    assert_eq!((counter.get(), counter.rows()), (1, 25));
+    counter.reset();
+    assert_eq!((counter.get(), counter.rows()), (0, 0));
+}
+
+#[tokio::test]
 async fn redis_keys_carry_the_test_prefix_and_are_deleted_afterwards() {
     let a = testkit::redis::connection().await;
     let b = testkit::redis::connection().await;
