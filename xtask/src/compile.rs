@@ -90,9 +90,9 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
     let progress = Progress::default();
     let mut report = BuildReport::default();
     std::thread::scope(|scope| {
-        if req.show_progress {
-            scope.spawn(|| progress.show(req));
-        }
+        let shower = req
+            .show_progress
+            .then(|| scope.spawn(|| progress.show(req)));
         let stdout = BufReader::new(child.stdout.take().expect("piped"));
         for line in stdout.lines() {
             let Ok(line) = line else { break };
@@ -102,6 +102,10 @@ pub fn build_tests(req: &BuildRequest) -> Result<BuildReport, String> {
             apply_message(&mut report, &line, req.root);
         }
         progress.finished.store(true, Ordering::Relaxed);
+        // Wake it now: the scope waits for it, and a check must not wait out its nap.
+        if let Some(shower) = shower {
+            shower.thread().unpark();
+        }
     });
     let status = child
         .wait()
@@ -134,7 +138,7 @@ impl Progress {
         let mut last_line = started;
         let mut shown = false;
         while !self.finished.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(250));
+            std::thread::park_timeout(Duration::from_millis(250));
             let elapsed = started.elapsed();
             if elapsed < Self::QUIET {
                 continue;
