@@ -34,6 +34,7 @@ mod manifest;
 mod mistakes;
 mod names;
 mod outcome;
+mod patch;
 mod progress;
 mod report;
 mod state;

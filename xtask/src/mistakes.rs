@@ -2,11 +2,11 @@
 //! reference fails its exercise's tests.
 //!
 //! A mistake is what a learner really writes: a swallowed error, a missing lock, an
-//! off-by-one. Each is kept as a whole solution, `solutions/<stage>/mistakes/<exercise>/<slug>.rs`
-//! (for a directory exercise, a directory `<slug>/` whose files replace the reference's), and
-//! its first line says what it gets wrong: `//! mistake: the error is swallowed as None`.
-//! To try one, the runner puts it in place of the reference solution, checks the exercise
-//! with the `solution` feature, and puts the reference back. The learner's files are never
+//! off-by-one. Each is kept as the change it makes to the reference solution, a unified diff
+//! (`diff -u`) in `solutions/<stage>/mistakes/<exercise>/<slug>.patch` whose first line says
+//! what it gets wrong: `mistake: the error is swallowed as None` (see `patch`). To try one,
+//! the runner puts the changed reference in place of the reference, checks the exercise with
+//! the `solution` feature, and puts the reference back. The learner's files are never
 //! touched; a run killed half-way is repaired by the next one (the reference is saved first).
 //! A mistake that passes every test is a hole in the tests; one that does not compile proves
 //! nothing.
@@ -22,7 +22,7 @@ use crate::{CmdResult, Ctx};
 /// One wrong solution of one exercise.
 pub struct Mistake<'a> {
     pub exercise: &'a Exercise,
-    /// `solutions/<stage>/mistakes/<exercise>/<slug>.rs` or `…/<slug>/`.
+    /// `solutions/<stage>/mistakes/<exercise>/<slug>.patch`.
     pub path: PathBuf,
     /// What it gets wrong, from its first line.
     pub what: String,
@@ -61,18 +61,16 @@ pub fn find<'a>(ctx: &Ctx, exercises: &[&'a Exercise]) -> Vec<Mistake<'a>> {
         };
         let mut paths: Vec<PathBuf> = entries
             .flatten()
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter(|e| e.path().extension().is_some_and(|x| x == "patch"))
             .map(|e| dir.join(e.file_name()))
             .collect();
         paths.sort();
         for path in paths {
-            let first = files_below(&ctx.root, &path).into_iter().next();
-            let what = first
-                .and_then(|f| std::fs::read_to_string(ctx.root.join(f)).ok())
+            let what = std::fs::read_to_string(ctx.root.join(&path))
+                .ok()
                 .and_then(|text| {
                     let line = text.lines().next()?.trim().to_string();
-                    line.strip_prefix("//! mistake:")
-                        .map(|w| w.trim().to_string())
+                    line.strip_prefix("mistake:").map(|w| w.trim().to_string())
                 })
                 .unwrap_or_default();
             found.push(Mistake {
@@ -147,11 +145,25 @@ pub fn try_all<'m, 'a>(
         if batch.is_empty() {
             break;
         }
-        let swaps: Vec<Swap> = batch
-            .iter()
-            .map(|m| Swap::put(ctx, m))
-            .collect::<Result<_, _>>()?;
+        // A mistake that cannot be put in place (a patch that no longer applies) is a
+        // verdict of its own; the others are tried.
+        let mut swaps: Vec<Swap> = Vec::new();
+        let mut tried: Vec<&Mistake> = Vec::new();
+        for mistake in batch {
+            match Swap::put(ctx, mistake) {
+                Ok(swap) => {
+                    swaps.push(swap);
+                    tried.push(mistake);
+                }
+                Err(problem) => results.push((mistake, Err(problem))),
+            }
+        }
+        let batch = tried;
         let exercises: Vec<&Exercise> = batch.iter().map(|m| m.exercise).collect();
+        if exercises.is_empty() {
+            round += 1;
+            continue;
+        }
         let checked = check::check(
             ctx,
             &exercises,
@@ -167,7 +179,7 @@ pub fn try_all<'m, 'a>(
         let _ = std::fs::remove_dir_all(saved_dir(&ctx.root));
         for (mistake, result) in batch.into_iter().zip(checked?) {
             let verdict = if mistake.what.is_empty() {
-                Err("its first line must say what it gets wrong: `//! mistake: …`".to_string())
+                Err("its first line must say what it gets wrong: `mistake: …`".to_string())
             } else {
                 verdict(&result)
             };
@@ -235,36 +247,38 @@ fn still_running(pid: &str, folder: &Path) -> bool {
 /// A mistake put in place of the reference solution, until `undo`.
 struct Swap {
     root: PathBuf,
-    /// Each replaced file of the solution, and its bytes (`None`: it did not exist).
-    replaced: Vec<(PathBuf, Option<Vec<u8>>)>,
+    /// Each replaced file of the solution, and the reference's bytes.
+    replaced: Vec<(PathBuf, Vec<u8>)>,
 }
 
 impl Swap {
     fn put(ctx: &Ctx, mistake: &Mistake) -> Result<Swap, String> {
         let files = ctx.manifest.files(mistake.exercise);
-        let mut replaced = Vec::new();
-        for from in files_below(&ctx.root, &mistake.path) {
-            let inner = from.strip_prefix(&mistake.path).unwrap_or(Path::new(""));
-            let to = if inner.as_os_str().is_empty() {
-                files.solution.clone()
+        let text = std::fs::read_to_string(ctx.root.join(&mistake.path))
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        let patch = crate::patch::parse(&text)?;
+        // Every change is worked out before any file is touched.
+        let mut changes = Vec::new();
+        for file in &patch.files {
+            let to = if mistake.exercise.directory {
+                files.solution.join(&file.path)
             } else {
-                files.solution.join(inner)
+                files.solution.clone()
             };
-            let before = std::fs::read(ctx.root.join(&to)).ok();
+            let reference = std::fs::read_to_string(ctx.root.join(&to))
+                .map_err(|e| format!("cannot read {}: {e}", to.display()))?;
+            changes.push((to, file.apply(&reference)?, reference));
+        }
+        let mut replaced = Vec::new();
+        for (to, changed, reference) in changes {
             // Saved outside the course first, so that a run killed now loses nothing.
             let saved = saved_dir(&ctx.root).join(&to);
             std::fs::create_dir_all(saved.parent().expect("has a parent"))
+                .and_then(|()| std::fs::write(&saved, &reference))
                 .map_err(|e| format!("cannot save {}: {e}", to.display()))?;
-            match &before {
-                Some(bytes) => std::fs::write(&saved, bytes),
-                None => std::fs::write(absent_marker(&saved), b""),
-            }
-            .map_err(|e| format!("cannot save {}: {e}", to.display()))?;
-            let bytes = std::fs::read(ctx.root.join(&from))
-                .map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-            std::fs::write(ctx.root.join(&to), bytes)
+            std::fs::write(ctx.root.join(&to), changed)
                 .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
-            replaced.push((to, before));
+            replaced.push((to, reference.into_bytes()));
         }
         Ok(Swap {
             root: ctx.root.clone(),
@@ -273,13 +287,8 @@ impl Swap {
     }
 
     fn undo(self) -> Result<(), String> {
-        for (rel, before) in &self.replaced {
-            let path = self.root.join(rel);
-            match before {
-                Some(bytes) => std::fs::write(&path, bytes),
-                None => std::fs::remove_file(&path),
-            }
-            .map_err(|e| {
+        for (rel, reference) in &self.replaced {
+            std::fs::write(self.root.join(rel), reference).map_err(|e| {
                 format!(
                     "cannot put the reference back in {} ({e}); `git checkout -- {}` does",
                     rel.display(),
@@ -289,13 +298,6 @@ impl Swap {
         }
         Ok(())
     }
-}
-
-/// Marks a file the reference does not have, so that putting it back removes it.
-const ABSENT: &str = ".absent-from-the-reference";
-
-fn absent_marker(path: &Path) -> PathBuf {
-    PathBuf::from(format!("{}{ABSENT}", path.display()))
 }
 
 /// Puts back the reference files that runs killed half-way left replaced by a mistake.
@@ -310,20 +312,13 @@ fn restore_interrupted(root: &Path) -> Result<(), String> {
             continue;
         }
         for rel in files_below(&saved, Path::new("")) {
-            let text = rel.to_string_lossy();
-            let (to, bytes) = match text.strip_suffix(ABSENT) {
-                Some(original) => (PathBuf::from(original), None),
-                None => (rel.clone(), std::fs::read(saved.join(&rel)).ok()),
-            };
-            let path = root.join(&to);
-            let _ = match bytes {
-                Some(bytes) => std::fs::write(&path, bytes),
-                None => std::fs::remove_file(&path),
-            };
-            eprintln!(
-                "put back {} after an interrupted `cargo xtask mistakes`",
-                to.display()
-            );
+            if let Ok(bytes) = std::fs::read(saved.join(&rel)) {
+                let _ = std::fs::write(root.join(&rel), bytes);
+                eprintln!(
+                    "put back {} after an interrupted `cargo xtask mistakes`",
+                    rel.display()
+                );
+            }
         }
         std::fs::remove_dir_all(&saved)
             .map_err(|e| format!("cannot clean {}: {e}", saved.display()))?;

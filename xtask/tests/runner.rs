@@ -520,13 +520,28 @@ fn a_failing_http_check_shows_the_whole_exchange() {
 fn kept_mistakes_must_fail_and_the_reference_is_put_back() {
     let course = course("mistakes");
     let reference = course.read("solutions/stage1-demo/03_todo.rs");
+    // Each mistake is the change it makes to the reference, as `diff -u` writes it.
+    let patch = |what: &str, line: &str| {
+        format!(
+            "mistake: {what}\n\n--- a/03_todo.rs\n+++ b/03_todo.rs\n@@ -1,3 +1,3 @@\n \
+             pub fn add(a: u32, b: u32) -> u32 {{\n-    a + b\n+    {line}\n }}\n"
+        )
+    };
     course.write(
-        "solutions/stage1-demo/mistakes/03_todo/multiplies.rs",
-        "//! mistake: multiplies instead of adding\npub fn add(a: u32, b: u32) -> u32 {\n    a * b\n}\n",
+        "solutions/stage1-demo/mistakes/03_todo/multiplies.patch",
+        &patch("multiplies instead of adding", "a * b"),
     );
     course.write(
-        "solutions/stage1-demo/mistakes/03_todo/wrapping.rs",
-        "//! mistake: adds with wrapping, which these tests cannot tell apart\npub fn add(a: u32, b: u32) -> u32 {\n    a.wrapping_add(b)\n}\n",
+        "solutions/stage1-demo/mistakes/03_todo/wrapping.patch",
+        &patch(
+            "adds with wrapping, which these tests cannot tell apart",
+            "a.wrapping_add(b)",
+        ),
+    );
+    course.write(
+        "solutions/stage1-demo/mistakes/03_todo/stale.patch",
+        &patch("cut from a reference that has changed since", "a - b")
+            .replace("-    a + b", "-    b + a"),
     );
     let out = course.xtask(&["mistakes", "03_todo"]);
     let report = stdout(&out);
@@ -541,7 +556,11 @@ fn kept_mistakes_must_fail_and_the_reference_is_put_back() {
         report.contains("FAIL 03_todo / wrapping (adds with wrapping, which these tests cannot tell apart): passes all 1 tests: add the test that catches it"),
         "{report}"
     );
-    assert!(report.contains("mistakes: 1 caught, 1 not"), "{report}");
+    assert!(
+        report.contains("FAIL 03_todo / stale (cut from a reference that has changed since): its change at line 1 no longer applies to 03_todo.rs"),
+        "{report}"
+    );
+    assert!(report.contains("mistakes: 1 caught, 2 not"), "{report}");
     assert_eq!(course.read("solutions/stage1-demo/03_todo.rs"), reference);
 
     // A run killed while a mistake stood in leaves the reference saved: the next run puts
