@@ -16,13 +16,12 @@ use exercise::*;
 
 use std::hash::{BuildHasher, RandomState};
 use std::path::PathBuf;
-use std::process::Stdio;
 
 use redis::AsyncCommands;
 use sqlx::PgPool;
 use testkit::postgres::TestDatabase;
 use testkit::redis::TestRedis;
-use testkit::within_secs;
+use testkit::shell::Run;
 
 // --- Random inputs -------------------------------------------------------------------------
 
@@ -57,33 +56,6 @@ impl Rng {
 
 // --- Running a command ---------------------------------------------------------------------
 
-/// What a command did.
-struct Run {
-    task: &'static str,
-    command: &'static str,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// stdout without the spaces and empty lines around it.
-    fn output(&self) -> &str {
-        self.stdout.trim()
-    }
-
-    /// The command and everything it printed, for failure messages.
-    fn transcript(&self) -> String {
-        let code = self
-            .code
-            .map_or("killed by a signal".to_string(), |c| c.to_string());
-        format!(
-            "{} ran:\n  {}\nexit status: {code}\nstdout: {:?}\nstderr: {:?}",
-            self.task, self.command, self.stdout, self.stderr
-        )
-    }
-}
-
 /// How to install a tool a command uses, for the tools these tasks need.
 const TOOLS: [(&str, &str); 2] = [
     (
@@ -96,68 +68,16 @@ const TOOLS: [(&str, &str); 2] = [
     ),
 ];
 
-/// Whether `program` is an executable file in one of the `PATH` directories.
-fn installed(program: &str) -> bool {
-    let Some(path) = std::env::var_os("PATH") else {
-        return false;
-    };
-    std::env::split_paths(&path).any(|dir| {
-        [program.to_string(), format!("{program}.exe")]
-            .iter()
-            .any(|name| dir.join(name).is_file())
-    })
-}
-
 /// Runs `command` (the task named `task`) with `sh -c` and the environment variables `env`.
 async fn run(task: &'static str, command: &'static str, env: &[(&str, &str)]) -> Run {
-    assert!(
-        !command.trim().is_empty(),
-        "{task} is still empty: write its command in stage2-databases/exercises/18_db_terminal.rs"
-    );
-    // A missing tool gets a clear message before anything runs.
-    let words: Vec<&str> = command
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .collect();
-    for (tool, how) in TOOLS {
-        if words.contains(&tool) && !installed(tool) {
-            panic!("{task} needs {tool}, which is not installed here: {how}; then check again");
-        }
-    }
-    let mut sh = tokio::process::Command::new("sh");
-    sh.arg("-c")
-        .arg(command)
-        // Your own ~/.psqlrc (\timing, \x) must not change what psql prints here.
-        .env("PSQLRC", "/dev/null")
-        .env("PGCONNECT_TIMEOUT", "5")
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    for (name, value) in env {
-        sh.env(name, value);
-    }
-    // A client starts, connects and authenticates: on a busy machine that can take seconds.
-    let output = match within_secs(10, &format!("{task} (run with sh -c)"), sh.output()).await {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-            "the tests run your commands with `sh`, which is not installed here: on Windows, \
-             run the course in WSL or Git Bash"
-        ),
-        Err(e) => panic!("cannot run sh: {e}"),
-    };
-    let run = Run {
+    testkit::shell::run(
+        "stage2-databases/exercises/18_db_terminal.rs",
+        &TOOLS,
         task,
         command,
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    if run.code == Some(127) {
-        panic!(
-            "the shell did not find a program that {task} runs (exit status 127): install it, \
-             or use one that is installed\n{}",
-            run.transcript()
-        );
-    }
-    run
+        env,
+    )
+    .await
 }
 
 // --- The data ------------------------------------------------------------------------------

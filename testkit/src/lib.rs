@@ -41,6 +41,7 @@ pub mod postgres;
 #[cfg(feature = "redis")]
 pub mod redis;
 pub mod resolve;
+pub mod shell;
 mod timeout;
 
 pub use services::Service;
