@@ -16,10 +16,14 @@
 //! client.get("/health").send().await.expect_status(200);  // a failure prints the exchange
 //!
 //! let rows = testkit::within("fetch_all", fetch_all(&pool)).await;  // fails after 5 s
+//!
+//! let (pool, counter) = db.counting_pool().await;    // statements and rows, counted
+//! let recorder = testkit::redis::Recorder::new(redis.conn());  // what was sent, trip by trip
+//! let run = testkit::shell::run(file, TOOLS, "TASK", TASK, &env).await;  // a learner's command
 //! ```
 //!
 //! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `http`), so a stage builds
-//! only the clients it uses; `within` and `resolve` need none. The [`http`] module's
+//! only the clients it uses; `within`, `shell` and `resolve` need none. The [`http`] module's
 //! documentation shows what a failure prints.
 //!
 //! Where each service is found, in order (see `resolve`): the URL in the environment
