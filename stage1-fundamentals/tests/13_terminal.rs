@@ -17,55 +17,28 @@ mod exercise;
 use exercise::*;
 
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, RandomState};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
+use testkit::Rng;
 use testkit::shell::Run;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 // --- Random inputs -------------------------------------------------------------------------
 
-/// A small pseudo-random generator (xorshift64), seeded differently on every run.
-struct Rng(u64);
+/// A todo title no command can know in advance.
+fn title(rng: &mut Rng) -> String {
+    let verb = rng.pick(&["buy", "call", "fix", "write", "review", "water", "book"]);
+    let thing = rng.pick(&["oat milk", "the plants", "the dentist", "release notes"]);
+    format!("{verb} {thing} {}", 100 + rng.below(9900))
+}
 
-impl Rng {
-    fn new() -> Rng {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        Rng(RandomState::new().hash_one(nanos) | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-
-    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
-        words[self.below(words.len() as u64) as usize]
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i as u64 + 1) as usize);
-        }
-    }
-
-    fn title(&mut self) -> String {
-        let verb = self.pick(&["buy", "call", "fix", "write", "review", "water", "book"]);
-        let thing = self.pick(&["oat milk", "the plants", "the dentist", "release notes"]);
-        format!("{verb} {thing} {}", 100 + self.below(9900))
-    }
-
-    fn token(&mut self) -> String {
-        format!("tk_{:016x}", self.below(u64::MAX))
-    }
+/// An API token, new on every run.
+fn token(rng: &mut Rng) -> String {
+    format!("tk_{:016x}", rng.below(u64::MAX))
 }
 
 // --- The API -------------------------------------------------------------------------------
@@ -423,7 +396,7 @@ fn clients(rng: &mut Rng, counts: &[usize]) -> Vec<(String, usize)> {
 #[tokio::test]
 async fn health_status_prints_the_status_code_of_the_health_check() {
     let mut rng = Rng::new();
-    let api = Api::start(&rng.token(), 1, vec![]).await;
+    let api = Api::start(&token(&mut rng), 1, vec![]).await;
     let url = api.url();
 
     let up = run("HEALTH_STATUS", HEALTH_STATUS, &[("API", &url)]).await;
@@ -449,10 +422,10 @@ async fn health_status_prints_the_status_code_of_the_health_check() {
 #[tokio::test]
 async fn create_todo_posts_the_title_as_json_with_the_token_and_prints_the_new_id() {
     let mut rng = Rng::new();
-    let token = rng.token();
+    let token = token(&mut rng);
     let first_id = 100 + rng.below(900);
     let api = Api::start(&token, first_id, vec![]).await;
-    let title = rng.title();
+    let title = title(&mut rng);
 
     let run = run(
         "CREATE_TODO",
@@ -487,7 +460,7 @@ async fn create_todo_posts_the_title_as_json_with_the_token_and_prints_the_new_i
 #[tokio::test]
 async fn create_todo_sends_a_title_with_quotes_and_backslashes_as_valid_json() {
     let mut rng = Rng::new();
-    let token = rng.token();
+    let token = token(&mut rng);
     let api = Api::start(&token, 1, vec![]).await;
     let title = format!(r#"fix the "login" bug \ it's urgent {}"#, rng.below(10000));
 
@@ -521,8 +494,8 @@ async fn create_todo_sends_a_title_with_quotes_and_backslashes_as_valid_json() {
 #[tokio::test]
 async fn create_todo_fails_and_prints_nothing_when_the_api_refuses() {
     let mut rng = Rng::new();
-    let api = Api::start(&rng.token(), 1, vec![]).await;
-    let stale_token = rng.token();
+    let api = Api::start(&token(&mut rng), 1, vec![]).await;
+    let stale_token = token(&mut rng);
 
     let run = run(
         "CREATE_TODO",
@@ -530,7 +503,7 @@ async fn create_todo_fails_and_prints_nothing_when_the_api_refuses() {
         &[
             ("API", &api.url()),
             ("API_TOKEN", &stale_token),
-            ("TITLE", &rng.title()),
+            ("TITLE", &title(&mut rng)),
         ],
     )
     .await;
@@ -559,15 +532,15 @@ async fn create_todo_fails_and_prints_nothing_when_the_api_refuses() {
 #[tokio::test]
 async fn open_titles_prints_the_title_of_each_open_todo_one_a_line() {
     let mut rng = Rng::new();
-    let token = rng.token();
+    let token = token(&mut rng);
     let mut todos = Vec::new();
     let mut open = Vec::new();
     for id in 1..=8 {
         // One title has quotes, to tell a raw string from a JSON one.
         let title = if id == 3 {
-            format!(r#"read "{}""#, rng.title())
+            format!(r#"read "{}""#, title(&mut rng))
         } else {
-            rng.title()
+            title(&mut rng)
         };
         let done = id != 3 && rng.below(2) == 0;
         if !done {

@@ -14,45 +14,16 @@ mod exercise;
 
 use exercise::*;
 
-use std::hash::{BuildHasher, RandomState};
 use std::path::PathBuf;
 
 use redis::AsyncCommands;
 use sqlx::PgPool;
+use testkit::Rng;
 use testkit::postgres::TestDatabase;
 use testkit::redis::TestRedis;
 use testkit::shell::Run;
 
 // --- Random inputs -------------------------------------------------------------------------
-
-/// A small pseudo-random generator (xorshift64), seeded differently on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        Rng(RandomState::new().hash_one(nanos) | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-
-    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
-        words[self.below(words.len() as u64) as usize]
-    }
-
-    fn word(&mut self) -> String {
-        (0..6)
-            .map(|_| char::from(b'a' + self.below(26) as u8))
-            .collect()
-    }
-}
 
 // --- Running a command ---------------------------------------------------------------------
 

@@ -45,8 +45,10 @@ pub mod postgres;
 #[cfg(feature = "redis")]
 pub mod redis;
 pub mod resolve;
+mod rng;
 pub mod shell;
 mod timeout;
 
+pub use rng::Rng;
 pub use services::Service;
 pub use timeout::{DEFAULT_SECS, within, within_secs};
