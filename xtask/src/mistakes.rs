@@ -17,6 +17,7 @@ use crate::check::{self, Options};
 use crate::files::{ExerciseFiles, files_below};
 use crate::manifest::Exercise;
 use crate::outcome::{ExerciseResult, Outcome};
+use crate::verify::Tally;
 use crate::{CmdResult, Ctx};
 
 /// One wrong solution of one exercise.
@@ -33,6 +34,15 @@ impl Mistake<'_> {
         self.path
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    }
+
+    /// One line of `verify` or `mistakes`: `03_todo / multiplies (what): caught by …`.
+    pub fn record(&self, tally: &mut Tally, verdict: Verdict) {
+        let name = format!("{} / {} ({})", self.exercise.file, self.slug(), self.what);
+        match verdict {
+            Ok(caught_by) => tally.record(&format!("{name}: caught by {caught_by}"), None),
+            Err(problem) => tally.record(&name, Some(problem)),
+        }
     }
 }
 
@@ -98,28 +108,12 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
         println!("no mistakes are kept for these exercises (see CONTRIBUTING.md, \"Mistakes\")");
         return Ok(0);
     }
-    let mut failed = 0;
-    for (mistake, problem) in try_all(ctx, &mistakes)? {
-        let s = ctx.style;
-        let name = format!(
-            "{} / {} ({})",
-            mistake.exercise.file,
-            mistake.slug(),
-            mistake.what
-        );
-        match problem {
-            Ok(caught_by) => println!("  {} {name}: caught by {caught_by}", s.green("ok  ")),
-            Err(problem) => {
-                failed += 1;
-                println!("  {} {name}: {problem}", s.red("FAIL"));
-            }
-        }
+    let mut tally = Tally::new(ctx.style);
+    for (mistake, verdict) in try_all(ctx, &mistakes)? {
+        mistake.record(&mut tally, verdict);
     }
-    println!(
-        "\nmistakes: {} caught, {failed} not",
-        mistakes.len() - failed
-    );
-    Ok(if failed == 0 { 0 } else { 1 })
+    println!("\nmistakes: {} caught, {} not", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 { 0 } else { 1 })
 }
 
 /// `Ok(the tests that caught a mistake)`, or `Err(why it proves nothing)`.

@@ -13,14 +13,22 @@ use crate::names::Target;
 use crate::outcome::{ExerciseResult, Outcome};
 use crate::{CmdResult, Ctx, Error};
 
-/// Tallies checks and prints one line each.
-struct Tally {
-    passed: usize,
-    failed: usize,
+/// Tallies checks and prints one line each (`verify`, `mistakes`).
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
     style: crate::term::Style,
 }
 
 impl Tally {
+    pub fn new(style: crate::term::Style) -> Tally {
+        Tally {
+            passed: 0,
+            failed: 0,
+            style,
+        }
+    }
+
     fn section(&self, title: &str) {
         let gap = if self.passed + self.failed == 0 {
             ""
@@ -30,7 +38,7 @@ impl Tally {
         println!("{gap}{}", self.style.bold(title));
     }
 
-    fn record(&mut self, what: &str, problem: Option<String>) {
+    pub fn record(&mut self, what: &str, problem: Option<String>) {
         let s = self.style;
         match problem {
             None => {
@@ -62,11 +70,7 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
         .iter()
         .flat_map(|s| ctx.manifest.exercises_of(s))
         .collect();
-    let mut tally = Tally {
-        passed: 0,
-        failed: 0,
-        style: ctx.style,
-    };
+    let mut tally = Tally::new(ctx.style);
 
     tally.section("The manifest and the files agree");
     for stage in &stages {
@@ -125,16 +129,7 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     if !mistakes.is_empty() {
         tally.section("Every kept mistake fails its tests");
         for (mistake, verdict) in crate::mistakes::try_all(ctx, &mistakes)? {
-            let name = format!(
-                "{} mistake {} ({})",
-                mistake.exercise.file,
-                mistake.slug(),
-                mistake.what
-            );
-            match verdict {
-                Ok(caught_by) => tally.record(&format!("{name}: caught by {caught_by}"), None),
-                Err(problem) => tally.record(&name, Some(problem)),
-            }
+            mistake.record(&mut tally, verdict);
         }
     }
 
