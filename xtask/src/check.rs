@@ -309,9 +309,11 @@ fn run_tests(ctx: &Ctx, items: &mut [Item]) {
     });
     for (i, run) in done.into_inner().expect("workers finished") {
         let item = &mut items[i];
-        let sources = TestSources::read(ctx, item);
         let mut outcome = run.outcome("");
-        sources.sort(&mut outcome);
+        // The test files are read only when there are failures to put in order.
+        if matches!(outcome, Outcome::Failing { .. } | Outcome::TimedOut { .. }) {
+            TestSources::read(ctx, item).sort(&mut outcome);
+        }
         item.milestones = item
             .ex
             .milestones
