@@ -15,6 +15,12 @@
 //! let client = testkit::http::Client::new(addr);      // feature `http`
 //! client.get("/health").send().await.expect_status(200);  // a failure prints the exchange
 //!
+//! let s3 = testkit::s3::server().await;               // feature `s3`: a real S3 server in process
+//! let store = s3.endpoint();                          // http://127.0.0.1:…, its own bucket
+//!
+//! let browser = testkit::browser::browser().await;    // feature `browser`: headless Chromium
+//! browser.open(&url).await; browser.click("#save").await;  // failures show the page and console
+//!
 //! let rows = testkit::within("fetch_all", fetch_all(&pool)).await;  // fails after 5 s
 //!
 //! let (pool, counter) = db.counting_pool().await;    // statements and rows, counted
@@ -22,7 +28,7 @@
 //! let run = testkit::shell::run(file, TOOLS, "TASK", TASK, &env).await;  // a learner's command
 //! ```
 //!
-//! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `http`), so a stage builds
+//! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `http`, `s3`, `browser`), so a stage builds
 //! only the clients it uses; `within`, `shell` and `resolve` need none. The [`http`] module's
 //! documentation shows what a failure prints.
 //!
@@ -36,6 +42,8 @@
 
 #[cfg(feature = "amqp")]
 pub mod amqp;
+#[cfg(feature = "browser")]
+pub mod browser;
 #[cfg(feature = "containers")]
 mod containers;
 #[cfg(feature = "http")]
@@ -46,6 +54,8 @@ pub mod postgres;
 pub mod redis;
 pub mod resolve;
 mod rng;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod shell;
 mod timeout;
 

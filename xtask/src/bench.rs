@@ -18,7 +18,7 @@ const RUNS: usize = 5;
 
 /// The exercises whose edit → verdict loop is timed, with their budgets (README, "Speed").
 /// The first directory exercise of the course is timed too, with the edit in a submodule.
-const EDITS: [(&str, &str, &str); 3] = [
+const EDITS: [(&str, &str, &str); 4] = [
     (
         "status-codes",
         "std only",
@@ -26,6 +26,11 @@ const EDITS: [(&str, &str, &str); 3] = [
     ),
     ("tcp-server", "tokio + reqwest", "≤ 1.5 s; plain + 0.1 s"),
     ("crud", "sqlx + PostgreSQL", "≤ 1.5 s; plain + 0.1 s"),
+    (
+        "rest-resource",
+        "axum + testkit's client",
+        "≤ 1.5 s; plain + 0.1 s",
+    ),
 ];
 
 pub fn run(ctx: &Ctx, cold: bool) -> CmdResult {

@@ -125,6 +125,9 @@ pub fn try_all<'m, 'a>(
     ctx: &Ctx,
     mistakes: &'m [Mistake<'a>],
 ) -> Result<Vec<(&'m Mistake<'a>, Verdict)>, String> {
+    // Two runs at once would each save the other's mistake as "the reference" and put it back
+    // at the end: one run at a time, and the second one says why it stopped.
+    let _lock = Lock::take(&ctx.root)?;
     restore_interrupted(&ctx.root)?;
     let mut results = Vec::new();
     let mut round = 0;
@@ -238,6 +241,58 @@ fn still_running(pid: &str, folder: &Path) -> bool {
         .is_ok_and(|t| t.elapsed().is_ok_and(|e| e.as_secs() < 600))
 }
 
+/// The right to swap the course's reference solutions, held by one run at a time: the file
+/// `mistake-swap/lock`, which names the run's process. A lock whose process is gone (a run
+/// that was killed) is taken over.
+struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    fn take(root: &Path) -> Result<Lock, String> {
+        let dir = swaps_dir(root);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let path = dir.join("lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write as _;
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    if !holder.is_empty() && still_running(holder, &path) {
+                        return Err(format!(
+                            "another `cargo xtask mistakes` or `verify` (process {holder}) is trying mistakes in this course; \
+                             wait for it to finish, since two at once would mix up the reference solutions"
+                        ));
+                    }
+                    // Its run was killed: the lock is stale.
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+            }
+        }
+        Err(format!(
+            "cannot take {}; remove it if no `cargo xtask mistakes` or `verify` is running",
+            path.display()
+        ))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// A mistake put in place of the reference solution, until `undo`.
 struct Swap {
     root: PathBuf,
@@ -302,7 +357,8 @@ fn restore_interrupted(root: &Path) -> Result<(), String> {
     for run in runs.flatten() {
         let pid = run.file_name().to_string_lossy().into_owned();
         let saved = run.path();
-        if pid == std::process::id().to_string() || still_running(&pid, &saved) {
+        // The lock file lies beside the runs' folders.
+        if !saved.is_dir() || pid == std::process::id().to_string() || still_running(&pid, &saved) {
             continue;
         }
         for rel in files_below(&saved, Path::new("")) {
@@ -318,4 +374,46 @@ fn restore_interrupted(root: &Path) -> Result<(), String> {
             .map_err(|e| format!("cannot clean {}: {e}", saved.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course() -> PathBuf {
+        let root = std::env::temp_dir().join(format!(
+            "backendlings-lock-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        root
+    }
+
+    #[test]
+    fn a_second_run_at_once_is_refused_and_the_lock_goes_with_the_first() {
+        let root = course();
+        let first = Lock::take(&root).expect("the first run takes the lock");
+        let second = Lock::take(&root).err().expect("a second run is refused");
+        assert!(
+            second.contains(&format!("process {}", std::process::id())),
+            "{second}"
+        );
+        drop(first);
+        Lock::take(&root).expect("free again once the first run is over");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn the_lock_of_a_killed_run_is_taken_over() {
+        let root = course();
+        let dir = swaps_dir(&root);
+        std::fs::create_dir_all(&dir).unwrap();
+        // No process has this id (Linux's limit is 2^22).
+        std::fs::write(dir.join("lock"), "999999999").unwrap();
+        Lock::take(&root).expect("a stale lock is taken over");
+        restore_interrupted(&root).expect("the lock file is not a run's folder");
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
