@@ -152,12 +152,8 @@ impl Service {
     /// engine answers (its `containers` feature), so that the runner can count on it.
     pub fn container_fallback(self) -> bool {
         match self {
-            Service::Postgres | Service::Redis | Service::Rabbitmq => true,
-            Service::Kafka
-            | Service::Nginx
-            | Service::Chromium
-            | Service::Prometheus
-            | Service::Hadolint => false,
+            Service::Postgres | Service::Redis | Service::Rabbitmq | Service::Kafka => true,
+            Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => false,
         }
     }
 
@@ -265,6 +261,8 @@ mod tests {
         assert_eq!(Service::Kafka.kind(), Kind::Network);
         assert_eq!(Service::Kafka.env_var(), Some("KAFKA_BROKERS"));
         assert_eq!(Service::Kafka.default_url(), Some("127.0.0.1:9092"));
+        // Apache Kafka's image, through testcontainers, where a Docker engine answers.
+        assert!(Service::Kafka.container_fallback());
         let fix = Service::Kafka.how_to_start();
         assert!(
             fix.contains("docker run -d -p 9092:9092 apache/kafka"),

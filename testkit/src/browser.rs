@@ -63,9 +63,7 @@ use std::future::Future;
 use std::ops::Deref;
 use std::panic::Location;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::error::CmdError;
@@ -76,6 +74,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::Service;
+use crate::program::{Scratch, Watched};
 
 pub use fantoccini::{self, Locator};
 
@@ -109,18 +108,6 @@ const CHROMIUM_ARGS: [&str; 6] = [
     "--disable-search-engine-choice-screen",
 ];
 
-/// The watchdog: starts chromedriver on a free port (it prints which), its output into the
-/// log file `$2`, a line when it exits; then waits for the test's pipe on stdin to close and
-/// kills its whole process group, itself included.
-const WATCHDOG: &str = r#"{ "$1" --port=0; echo "chromedriver exited with status $?"; } >"$2" 2>&1 &
-read line
-kill -KILL 0"#;
-
-/// The directories of the browsers, in the system's temporary directory: `<prefix><pid>-<n>`.
-const DIR_PREFIX: &str = "testkit-browser-";
-
-static STARTED: AtomicUsize = AtomicUsize::new(0);
-
 /// A headless Chromium of the test's own. Panics, saying how to install it, when Chromium or
 /// chromedriver is missing, and with chromedriver's output when it cannot start.
 pub async fn browser() -> Browser {
@@ -133,7 +120,6 @@ pub async fn browser() -> Browser {
 /// [`browser`], returning the reason instead of panicking.
 pub async fn try_browser() -> Result<Browser, String> {
     let (chromium, chromedriver) = programs()?;
-    remove_leftovers();
     let driver = Driver::start(&chromedriver).await?;
     let client = driver.session(&chromium).await?;
     let session = match client.session_id().await {
@@ -468,48 +454,21 @@ impl Browser {
     }
 }
 
-/// chromedriver, with the Chromium it starts, in a process group led by the watchdog.
+/// chromedriver, with the Chromium it starts, in a process group led by the watchdog
+/// (`program::Watched`), its files in a directory `testkit-browser-<pid>-<n>`.
 struct Driver {
-    watchdog: Child,
-    /// The watchdog's stdin: when it closes, the watchdog kills the group.
-    lifeline: Option<ChildStdin>,
-    dir: PathBuf,
+    program: Watched,
     port: u16,
 }
 
 impl Driver {
     async fn start(chromedriver: &Path) -> Result<Driver, String> {
-        let n = STARTED.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot make the browser's directory {}: {e}", dir.display()))?;
-        let log = dir.join("chromedriver.log");
-        let mut command = Command::new("sh");
-        command
-            .args(["-c", WATCHDOG, "sh"])
-            .arg(chromedriver)
-            .arg(&log)
-            // Chromium and chromedriver put their profile and scratch files there.
-            .env("TMPDIR", &dir)
-            .current_dir(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut watchdog = command.spawn().map_err(|e| {
-            format!(
-                "cannot start chromedriver through `sh` ({e}); the browser tests need a Unix shell"
-            )
-        })?;
-        let lifeline = watchdog.stdin.take();
+        // Chromium and chromedriver put their profile and scratch files in the directory.
+        let scratch = Scratch::new("browser")?;
+        // chromedriver picks a free port and prints which.
+        let program = Watched::start(scratch, "chromedriver", chromedriver, ["--port=0"])?;
         // From here on, dropping `driver` stops whatever has started.
-        let mut driver = Driver {
-            watchdog,
-            lifeline,
-            dir,
-            port: 0,
-        };
+        let mut driver = Driver { program, port: 0 };
         let deadline = Instant::now() + START_LIMIT;
         loop {
             let printed = driver.log();
@@ -517,12 +476,12 @@ impl Driver {
                 driver.port = port;
                 return Ok(driver);
             }
-            if printed.contains("chromedriver exited with status") || Instant::now() >= deadline {
+            if driver.program.has_exited() || Instant::now() >= deadline {
                 return Err(format!(
                     "chromedriver ({}) did not start within {} s; it printed:\n{}",
                     chromedriver.display(),
                     START_LIMIT.as_secs(),
-                    indent(&printed)
+                    indent(&driver.log())
                 ));
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -560,7 +519,7 @@ impl Driver {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("chromedriver.log")).unwrap_or_default()
+        self.program.log()
     }
 
     /// POSTs `body` to chromedriver at `path`, for the commands fantoccini does not have, and
@@ -596,16 +555,6 @@ impl Driver {
             Err(_) => return Err("chromedriver did not answer".into()),
         };
         serde_json::from_slice(&body).map_err(|e| format!("chromedriver's answer: {e}"))
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // Closing the pipe is the signal: the watchdog kills chromedriver, every Chromium
-        // process and itself at once. Once it is gone, nothing writes into the directory.
-        drop(self.lifeline.take());
-        let _ = self.watchdog.wait();
-        remove_dir(&self.dir);
     }
 }
 
@@ -647,40 +596,6 @@ fn missing_message(missing: &str) -> String {
     )
 }
 
-/// Removes the directories of browsers whose test binaries died without removing them.
-fn remove_leftovers() {
-    // Without /proc there is no cheap way to tell a dead process from a live one.
-    if !Path::new("/proc").is_dir() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(DIR_PREFIX))
-            .and_then(|rest| rest.split('-').next())
-        else {
-            continue;
-        };
-        if !pid.is_empty() && !Path::new("/proc").join(pid).exists() {
-            remove_dir(&entry.path());
-        }
-    }
-}
-
-fn remove_dir(dir: &Path) {
-    // A process killed a moment ago may still be closing its files; try again briefly.
-    for _ in 0..10 {
-        if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// A duration as failures say it: `5 s`, `0.2 s`.
 fn secs(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
@@ -711,6 +626,7 @@ fn cut(text: &str, limit: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::{group_members, wait_until_gone};
     use tokio::net::TcpListener;
 
     /// A page with a button that counts its clicks, a field it greets, and a warning in the
@@ -846,8 +762,8 @@ document.querySelector('#greet').addEventListener('click', () => {
     async fn dropping_the_browser_stops_chromedriver_and_chromium_and_removes_their_files() {
         let browser = browser().await;
         browser.open("about:blank").await;
-        let group = browser.driver.watchdog.id();
-        let dir = browser.driver.dir.clone();
+        let group = browser.driver.program.group();
+        let dir = browser.driver.program.dir().to_path_buf();
         let port = browser.driver.port;
         assert!(dir.join("chromedriver.log").is_file());
         let chromium = group_members(group);
@@ -858,41 +774,13 @@ document.querySelector('#greet').addEventListener('click', () => {
 
         drop(browser);
         assert!(!dir.exists(), "{} is left", dir.display());
-        // The kill is delivered at once; the processes may take a moment to be gone.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !group_members(group).is_empty() && Instant::now() < deadline {
-            tokio::time::sleep(POLL).await;
-        }
-        assert_eq!(group_members(group), Vec::<String>::new());
+        assert_eq!(wait_until_gone(group).await, Vec::<String>::new());
         assert!(
             tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_err(),
             "chromedriver still listens on {port}"
         );
-    }
-
-    /// The names of the live processes of process group `group` (Linux's /proc).
-    fn group_members(group: u32) -> Vec<String> {
-        let mut names = Vec::new();
-        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-                continue;
-            };
-            // "pid (name) state ppid pgrp …": the name may hold spaces, so split after it.
-            let Some((name, rest)) = stat
-                .split_once(" (")
-                .and_then(|(_, rest)| rest.rsplit_once(") "))
-            else {
-                continue;
-            };
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let zombie = fields.first() == Some(&"Z");
-            if !zombie && fields.get(2) == Some(&group.to_string().as_str()) {
-                names.push(name.to_string());
-            }
-        }
-        names
     }
 
     #[test]
@@ -903,23 +791,6 @@ document.querySelector('#greet').addEventListener('click', () => {
              (`apt install chromium chromium-driver`, `brew install --cask chromium chromedriver`): \
              the tests run both themselves. `cargo xtask doctor` checks every service"
         );
-    }
-
-    #[test]
-    fn a_directory_left_by_a_dead_run_is_removed_and_a_live_one_kept() {
-        // A process that has exited, and been waited for: its pid is free.
-        let mut gone = Command::new("true").spawn().unwrap();
-        let dead = gone.id();
-        gone.wait().unwrap();
-        let left = std::env::temp_dir().join(format!("{DIR_PREFIX}{dead}-7"));
-        let live = std::env::temp_dir().join(format!("{DIR_PREFIX}{}-9999", std::process::id()));
-        for dir in [&left, &live] {
-            std::fs::create_dir_all(dir.join("profile")).unwrap();
-        }
-        remove_leftovers();
-        assert!(!left.exists());
-        assert!(live.exists());
-        std::fs::remove_dir_all(&live).unwrap();
     }
 
     #[test]

@@ -10,13 +10,16 @@ use std::sync::OnceLock;
 
 use testcontainers::runners::SyncRunner;
 use testcontainers::{Container, Image};
-use testcontainers_modules::{postgres::Postgres, rabbitmq::RabbitMq, redis::Redis};
+use testcontainers_modules::{
+    kafka::apache::Kafka, postgres::Postgres, rabbitmq::RabbitMq, redis::Redis,
+};
 
 use services::{Resolved, Service};
 
 static POSTGRES: OnceLock<Option<(Container<Postgres>, String)>> = OnceLock::new();
 static REDIS: OnceLock<Option<(Container<Redis>, String)>> = OnceLock::new();
 static RABBITMQ: OnceLock<Option<(Container<RabbitMq>, String)>> = OnceLock::new();
+static KAFKA: OnceLock<Option<(Container<Kafka>, String)>> = OnceLock::new();
 
 /// A container for `service`, where it is one of those that `Service::container_fallback`
 /// names, and a Docker engine answers.
@@ -33,12 +36,11 @@ pub fn start(service: Service) -> Option<Resolved> {
         Service::Rabbitmq => cached(&RABBITMQ, RabbitMq::default(), port, |p| {
             format!("amqp://guest:guest@127.0.0.1:{p}")
         }),
+        // Apache Kafka's own image (KRaft, no ZooKeeper); the module advertises the mapped
+        // port, so clients outside the container reach the broker it names.
+        Service::Kafka => cached(&KAFKA, Kafka::default(), port, |p| format!("127.0.0.1:{p}")),
         // No container for these: the runner knows it from `container_fallback`.
-        Service::Kafka
-        | Service::Nginx
-        | Service::Chromium
-        | Service::Prometheus
-        | Service::Hadolint => None,
+        Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => None,
     })
     .join()
     .ok()

@@ -1,4 +1,4 @@
-//! Real services for the course's tests: PostgreSQL, Redis and RabbitMQ, each test isolated
+//! Real services for the course's tests: PostgreSQL, Redis, RabbitMQ, Kafka, each test isolated
 //! from the others, a clear error within seconds when a service is missing, never a hang;
 //! and an HTTP client whose failures show the whole exchange.
 //!
@@ -21,6 +21,12 @@
 //! let browser = testkit::browser::browser().await;    // feature `browser`: headless Chromium
 //! browser.open(&url).await; browser.click("#save").await;  // failures show the page and console
 //!
+//! let kafka = testkit::kafka::broker().await;         // feature `kafka`: a Kafka-protocol broker
+//! let topic = kafka.create_topic("orders", 3).await;  // "tk.….orders", 3 partitions, deleted afterwards
+//!
+//! let prom = testkit::prometheus::prometheus(&[addr]).await;  // feature `prometheus`: a real server
+//! prom.wait_until_up(Duration::from_secs(15)).await;  // scraping `addr`; then `prom.query("up")`
+//!
 //! let rows = testkit::within("fetch_all", fetch_all(&pool)).await;  // fails after 5 s
 //!
 //! let (pool, counter) = db.counting_pool().await;    // statements and rows, counted
@@ -28,12 +34,12 @@
 //! let run = testkit::shell::run(file, TOOLS, "TASK", TASK, &env).await;  // a learner's command
 //! ```
 //!
-//! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `http`, `s3`, `browser`), so a stage builds
-//! only the clients it uses; `within`, `shell` and `resolve` need none. The [`http`] module's
-//! documentation shows what a failure prints.
+//! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `kafka`, `http`, `s3`, `browser`,
+//! `prometheus`), so a stage builds only the clients it uses; `within`, `shell` and `resolve`
+//! need none. The [`http`] module's documentation shows what a failure prints.
 //!
 //! Where each service is found, in order (see `resolve`): the URL in the environment
-//! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`), the same variable in the workspace's `.env`, the
+//! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`, `KAFKA_BROKERS`), the same variable in the workspace's `.env`, the
 //! local default, a container started through testcontainers where a Docker engine answers
 //! (feature `containers`, which `cargo xtask check` turns on when it is needed); otherwise the
 //! test fails at once with a message that names the service and how to start it. The first
@@ -48,8 +54,14 @@ pub mod browser;
 mod containers;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(any(feature = "browser", feature = "prometheus", feature = "s3"))]
+mod program;
+#[cfg(feature = "prometheus")]
+pub mod prometheus;
 #[cfg(feature = "redis")]
 pub mod redis;
 pub mod resolve;

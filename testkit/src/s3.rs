@@ -10,8 +10,8 @@
 //! presigned URL has expired or was tampered with, gets `403 Forbidden` as from AWS.
 //!
 //! Each call is a server of its own, so tests never see each other's objects. Dropping the
-//! [`S3Server`] stops it and removes its directory; the directories of a killed run are swept
-//! by the next one after ten minutes.
+//! [`S3Server`] stops it and removes its directory (`testkit-s3-<pid>-<n>` in the system's
+//! temporary directory); the directories that a killed run left are removed by the next run.
 //!
 //! # Example
 //!
@@ -43,13 +43,13 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
@@ -59,6 +59,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
+use crate::program::Scratch;
+
 /// The access key every request must be signed with.
 pub const ACCESS_KEY: &str = "backendlings";
 /// The secret key that goes with [`ACCESS_KEY`].
@@ -67,21 +69,17 @@ pub const SECRET_KEY: &str = "backendlings-secret-key";
 /// the name matters only because it is part of every signature.
 pub const REGION: &str = "us-east-1";
 
-/// The temporary directories of the servers are named `<PREFIX><time>-<pid>-<n>`.
-const PREFIX: &str = "backendlings-s3-";
-/// A directory older than this belongs to a run that was killed before it could clean up.
-const STALE_AFTER: Duration = Duration::from_secs(600);
-
 /// An S3 server of the test's own; stopped, and its files removed, when dropped.
 #[derive(Debug)]
 pub struct S3Server {
     addr: SocketAddr,
     endpoint: String,
     bucket: String,
-    root: PathBuf,
     received: Arc<AtomicU64>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    // Removed once the server's thread has ended: nothing writes into it any more.
+    root: Scratch,
 }
 
 impl S3Server {
@@ -120,7 +118,7 @@ impl S3Server {
     /// the server's directory: what is stored, whatever the client under test says.
     pub fn objects(&self) -> Vec<(String, u64)> {
         let mut objects = Vec::new();
-        let bucket = self.root.join(&self.bucket);
+        let bucket = self.root().join(&self.bucket);
         list_files(&bucket, &bucket, &mut objects)
             .unwrap_or_else(|e| panic!("cannot list the objects in {}: {e}", bucket.display()));
         objects.sort();
@@ -133,10 +131,10 @@ impl S3Server {
     pub fn incomplete_uploads(&self) -> usize {
         // s3s-fs keeps a file `.upload-<id>.json` for each open upload, removed when the
         // upload is completed or aborted (it implements no ListMultipartUploads to ask).
-        let entries = std::fs::read_dir(&self.root).unwrap_or_else(|e| {
+        let entries = std::fs::read_dir(self.root()).unwrap_or_else(|e| {
             panic!(
                 "cannot read the S3 server's directory {}: {e}",
-                self.root.display()
+                self.root().display()
             )
         });
         entries
@@ -157,7 +155,7 @@ impl S3Server {
 
     /// The directory the server stores everything in (a bucket is a folder of it).
     pub fn root(&self) -> &Path {
-        &self.root
+        self.root.path()
     }
 }
 
@@ -171,7 +169,7 @@ impl Drop for S3Server {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-        let _ = std::fs::remove_dir_all(&self.root);
+        // The directory goes with the `root` field, dropped next.
     }
 }
 
@@ -180,16 +178,11 @@ impl Drop for S3Server {
 pub async fn server() -> S3Server {
     static SERVERS: AtomicUsize = AtomicUsize::new(0);
     let n = SERVERS.fetch_add(1, Ordering::SeqCst);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    sweep_stale(now);
-
-    let pid = std::process::id();
-    let root = std::env::temp_dir().join(format!("{PREFIX}{}-{pid}-{n}", now.as_secs()));
+    let scratch = Scratch::new("s3").unwrap_or_else(|e| panic!("{e}"));
+    let root = scratch.path().to_path_buf();
     // A bucket is a folder of the root: s3s-fs's CreateBucket does nothing more. Bucket names
     // are 3 to 63 lowercase letters, digits and hyphens.
-    let bucket = format!("test-{pid}-{n}");
+    let bucket = format!("test-{}-{n}", std::process::id());
     std::fs::create_dir_all(root.join(&bucket)).unwrap_or_else(|e| {
         panic!(
             "cannot create the S3 server's directory {}: {e}",
@@ -236,10 +229,10 @@ pub async fn server() -> S3Server {
         addr,
         endpoint: format!("http://{addr}"),
         bucket,
-        root,
         received,
         stop: Some(stop),
         thread: Some(thread),
+        root: scratch,
     }
 }
 
@@ -350,28 +343,6 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<(String, u64)>) -> io::Resu
     Ok(())
 }
 
-/// Removes the directories of servers from runs that ended more than STALE_AFTER ago without
-/// cleaning up (a killed test binary never drops its servers).
-fn sweep_stale(now: Duration) {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let Some(started) = name
-            .to_str()
-            .and_then(|name| name.strip_prefix(PREFIX))
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|secs| secs.parse::<u64>().ok())
-        else {
-            continue;
-        };
-        if now.as_secs().saturating_sub(started) > STALE_AFTER.as_secs() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! The server against requests signed by hand (SigV4, as every S3 client signs them),
@@ -379,6 +350,8 @@ mod tests {
     //! client's habits.
 
     use super::*;
+
+    use std::time::{SystemTime, UNIX_EPOCH};
 
     use s3s::crypto::{Checksum, Sha256};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

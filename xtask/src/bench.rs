@@ -18,7 +18,7 @@ const RUNS: usize = 5;
 
 /// The exercises whose edit → verdict loop is timed, with their budgets (README, "Speed").
 /// The first directory exercise of the course is timed too, with the edit in a submodule.
-const EDITS: [(&str, &str, &str); 4] = [
+const EDITS: [(&str, &str, &str); 5] = [
     (
         "status-codes",
         "std only",
@@ -29,6 +29,11 @@ const EDITS: [(&str, &str, &str); 4] = [
     (
         "rest-resource",
         "axum + testkit's client",
+        "≤ 1.5 s; plain + 0.1 s",
+    ),
+    (
+        "resilient-calls",
+        "a stage-4 exercise without a broker",
         "≤ 1.5 s; plain + 0.1 s",
     ),
 ];
