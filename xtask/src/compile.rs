@@ -177,8 +177,64 @@ fn progress_line(package: &str, done: usize, total: usize, elapsed: Duration) ->
 }
 
 /// About how many units the build has (`units::estimate`) plus its test targets, from
-/// `cargo metadata`, which answers from the lock file without building anything.
+/// How many units the build will have, for the progress line. `cargo metadata` costs half a
+/// second of CPU or more, taken from the build it runs beside, so its answer is kept in
+/// `target/backendlings/units.txt`, keyed by the lock file, the package and its features:
+/// it is asked again only when one of those changed.
 fn estimate_units(req: &BuildRequest) -> Option<usize> {
+    let lock = std::fs::read(req.root.join("Cargo.lock")).ok()?;
+    let key = units_key(&lock, req.package, &req.features);
+    let cache = crate::state::target_dir(req.root)
+        .join("backendlings")
+        .join("units.txt");
+    let cached = std::fs::read_to_string(&cache).unwrap_or_default();
+    let units = match cached_units(&cached, &key) {
+        Some(units) => units,
+        None => {
+            let units = units_from_metadata(req)?;
+            let _ = std::fs::create_dir_all(cache.parent().expect("has a parent"));
+            let _ = std::fs::write(&cache, with_units(&cached, &key, units));
+            units
+        }
+    };
+    Some(units + req.targets.len())
+}
+
+/// What an estimate depends on, hashed: the lock file's bytes, the package, the features.
+fn units_key(lock: &[u8], package: &str, features: &[&str]) -> String {
+    let mut hash = crate::hash::Fnv::default();
+    hash.write_part(lock);
+    hash.write_part(package.as_bytes());
+    for feature in features {
+        hash.write_part(feature.as_bytes());
+    }
+    hash.hex()
+}
+
+/// The cache's answer for `key`: its lines are `<key> <units>`.
+fn cached_units(cache: &str, key: &str) -> Option<usize> {
+    cache.lines().find_map(|line| {
+        let (k, units) = line.split_once(' ')?;
+        if k == key { units.parse().ok() } else { None }
+    })
+}
+
+/// The cache with `key`'s line replaced, or added last; the sixteen newest lines are kept (a
+/// course has a dozen keys: stages, with and without the solution).
+fn with_units(cache: &str, key: &str, units: usize) -> String {
+    let mut lines: Vec<&str> = cache
+        .lines()
+        .filter(|line| line.split_once(' ').is_some_and(|(k, _)| k != key))
+        .collect();
+    let skip = lines.len().saturating_sub(15);
+    lines.drain(..skip);
+    let mut out: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    out.push_str(&format!("{key} {units}\n"));
+    out
+}
+
+/// `cargo metadata`, which answers from the lock file without building anything.
+fn units_from_metadata(req: &BuildRequest) -> Option<usize> {
     // Only the packages built for this machine: without the filter, every platform's
     // dependencies (Windows', WASM's) would count.
     let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
@@ -196,7 +252,7 @@ fn estimate_units(req: &BuildRequest) -> Option<usize> {
         .output()
         .ok()?;
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    Some(crate::units::estimate(&meta, req.package, &req.features)? + req.targets.len())
+    crate::units::estimate(&meta, req.package, &req.features)
 }
 
 /// Cargo's `error:` paragraphs, without its progress lines.
@@ -348,6 +404,40 @@ pub fn display_path(file: &str, root: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_unit_estimate_is_cached_by_lock_file_package_and_features() {
+        let key = units_key(b"lock v1", "stage2-databases", &["solution"]);
+        assert_eq!(
+            key,
+            units_key(b"lock v1", "stage2-databases", &["solution"])
+        );
+        assert_ne!(
+            key,
+            units_key(b"lock v2", "stage2-databases", &["solution"])
+        );
+        assert_ne!(key, units_key(b"lock v1", "stage3-apis", &["solution"]));
+        assert_ne!(key, units_key(b"lock v1", "stage2-databases", &[]));
+
+        let cache = with_units("", &key, 212);
+        assert_eq!(cached_units(&cache, &key), Some(212));
+        assert_eq!(cached_units(&cache, "other"), None);
+        // A new answer for the same key replaces the old line; other keys stay.
+        let cache = with_units(&format!("other 9\n{cache}"), &key, 215);
+        assert_eq!(cache, format!("other 9\n{key} 215\n"));
+    }
+
+    #[test]
+    fn the_unit_cache_keeps_its_sixteen_newest_lines() {
+        let mut cache = String::new();
+        for n in 0..40 {
+            cache = with_units(&cache, &format!("k{n}"), n);
+        }
+        assert_eq!(cache.lines().count(), 16);
+        assert_eq!(cached_units(&cache, "k39"), Some(39));
+        assert_eq!(cached_units(&cache, "k24"), Some(24));
+        assert_eq!(cached_units(&cache, "k23"), None);
+    }
 
     #[test]
     fn sorts_errors_and_artifacts_by_test_target() {
