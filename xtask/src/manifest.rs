@@ -50,9 +50,10 @@ pub struct Exercise {
     pub roadmap: String,
     /// Overrides the stage's roadmap step, where an exercise teaches another step.
     pub step: Option<usize>,
-    /// The services this exercise's tests use, where they are fewer than the stage's.
-    #[serde(default, deserialize_with = "service_ids::deserialize")]
-    pub services: Vec<Service>,
+    /// The services this exercise's tests use, where they are fewer than the stage's;
+    /// `services = []` for an exercise that needs none, absent for all of the stage's.
+    #[serde(default, deserialize_with = "service_ids::deserialize_some")]
+    pub services: Option<Vec<Service>>,
     /// Seconds the test binary may run before it is killed.
     #[serde(default = "default_timeout")]
     pub timeout: u64,
@@ -114,6 +115,13 @@ pub mod service_ids {
             .iter()
             .map(|id| Service::from_id(id).ok_or_else(|| D::Error::custom(unknown(id))))
             .collect()
+    }
+
+    /// For an optional list: present (even empty) is `Some`.
+    pub fn deserialize_some<'de, D: Deserializer<'de>>(
+        from: D,
+    ) -> Result<Option<Vec<Service>>, D::Error> {
+        deserialize(from).map(Some)
     }
 
     fn unknown(id: &str) -> String {
@@ -215,12 +223,12 @@ impl Manifest {
         crate::files::ExerciseFiles::new(self.stage_of(ex), ex)
     }
 
-    /// Services an exercise needs: its own list where it has one, else its stage's.
+    /// Services an exercise needs: its own list where it has one (maybe empty), else its
+    /// stage's.
     pub fn services_of(&self, ex: &Exercise) -> Vec<Service> {
-        if ex.services.is_empty() {
-            self.stage_of(ex).services.clone()
-        } else {
-            ex.services.clone()
+        match &ex.services {
+            Some(own) => own.clone(),
+            None => self.stage_of(ex).services.clone(),
         }
     }
 }
@@ -272,6 +280,24 @@ hints = ["h"]
                 .unwrap_err()
                 .contains("unknown field `hint`")
         );
+    }
+
+    #[test]
+    fn an_exercise_without_a_list_needs_its_stages_services_and_an_empty_list_needs_none() {
+        let with_stage_services = SMALL.replace(
+            "summary = \"x\"",
+            "summary = \"x\"\nservices = [\"postgres\", \"redis\"]",
+        );
+        let m = Manifest::parse(&with_stage_services).unwrap();
+        assert_eq!(
+            m.services_of(&m.exercises[0]),
+            vec![Service::Postgres, Service::Redis]
+        );
+        let m = Manifest::parse(
+            &with_stage_services.replace("hints = [\"h\"]", "hints = [\"h\"]\nservices = []"),
+        )
+        .unwrap();
+        assert_eq!(m.services_of(&m.exercises[0]), vec![]);
     }
 
     #[test]
