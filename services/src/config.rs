@@ -303,6 +303,7 @@ mod tests {
             Service::Chromium,
             Service::Prometheus,
             Service::Hadolint,
+            Service::Actionlint,
         ] {
             assert_eq!(resolve_with(&root, service, |_| Some("x".into())), None);
         }

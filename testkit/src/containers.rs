@@ -40,7 +40,11 @@ pub fn start(service: Service) -> Option<Resolved> {
         // port, so clients outside the container reach the broker it names.
         Service::Kafka => cached(&KAFKA, Kafka::default(), port, |p| format!("127.0.0.1:{p}")),
         // No container for these: the runner knows it from `container_fallback`.
-        Service::Nginx | Service::Chromium | Service::Prometheus | Service::Hadolint => None,
+        Service::Nginx
+        | Service::Chromium
+        | Service::Prometheus
+        | Service::Hadolint
+        | Service::Actionlint => None,
     })
     .join()
     .ok()

@@ -95,7 +95,8 @@ impl ExerciseFiles {
 
 /// `rel` itself when it is a file, else the files below it at any depth; relative to the
 /// root, sorted. A path that does not exist gives itself, so that its absence is hashed and
-/// reported. Hidden files and editor backups (`.x.swp`, `x~`) are not the learner's work.
+/// reported. Editors' swap files, locks and backups (`.x.swp`, `.#x`, `x~`) are not the
+/// learner's work; other hidden files are (a Dockerfile's `.dockerignore`).
 pub fn files_below(root: &Path, rel: &Path) -> Vec<PathBuf> {
     let abs = root.join(rel);
     if !abs.is_dir() {
@@ -114,7 +115,7 @@ fn walk(abs: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let text = name.to_string_lossy();
-        if text.starts_with('.') || text.ends_with('~') {
+        if is_editor_litter(&text) {
             continue;
         }
         let path = entry.path();
@@ -124,6 +125,16 @@ fn walk(abs: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
             out.push(rel.join(&name));
         }
     }
+}
+
+/// Files that editors and file managers leave beside the learner's: vim's swap files, emacs's
+/// locks and backups, macOS's folder settings, version control.
+fn is_editor_litter(name: &str) -> bool {
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || [".DS_Store", ".git", ".idea", ".vscode"].contains(&name)
+        || (name.starts_with('.')
+            && [".swp", ".swo", ".swx"].iter().any(|ext| name.ends_with(ext)))
 }
 
 #[cfg(test)]
@@ -202,7 +213,7 @@ title = "users"
     }
 
     #[test]
-    fn files_below_a_directory_are_every_file_at_any_depth_but_hidden_ones() {
+    fn files_below_a_directory_are_every_file_at_any_depth_but_editor_litter() {
         let root = std::env::temp_dir().join(format!("xtask-files-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         for rel in [
@@ -211,6 +222,9 @@ title = "users"
             "ex/migrations/0001_init.sql",
             "ex/.mod.rs.swp",
             "ex/mod.rs~",
+            "ex/.#mod.rs",
+            "ex/.DS_Store",
+            "ex/.dockerignore",
         ] {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -219,6 +233,7 @@ title = "users"
         assert_eq!(
             files_below(&root, Path::new("ex")),
             vec![
+                PathBuf::from("ex/.dockerignore"),
                 PathBuf::from("ex/migrations/0001_init.sql"),
                 PathBuf::from("ex/mod.rs"),
                 PathBuf::from("ex/routes/users.rs"),
