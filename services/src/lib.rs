@@ -101,9 +101,7 @@ impl Service {
             | Service::Chromium
             | Service::Prometheus
             | Service::Hadolint
-            | Service::Actionlint => {
-                Kind::Programs
-            }
+            | Service::Actionlint => Kind::Programs,
         }
     }
 

@@ -35,8 +35,8 @@
 //! ```
 //!
 //! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `kafka`, `http`, `s3`, `browser`,
-//! `prometheus`), so a stage builds only the clients it uses; `within`, `shell` and `resolve`
-//! need none. The [`http`] module's documentation shows what a failure prints.
+//! `prometheus`, `nginx`), so a stage builds only the clients it uses; `within`, `shell` and
+//! `resolve` need none. The [`http`] module's documentation shows what a failure prints.
 //!
 //! Where each service is found, in order (see `resolve`): the URL in the environment
 //! (`DATABASE_URL`, `REDIS_URL`, `AMQP_URL`, `KAFKA_BROKERS`), the same variable in the workspace's `.env`, the
@@ -56,9 +56,19 @@ mod containers;
 pub mod http;
 #[cfg(feature = "kafka")]
 pub mod kafka;
+#[cfg(feature = "lint")]
+pub mod lint;
+#[cfg(feature = "nginx")]
+pub mod nginx;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-#[cfg(any(feature = "browser", feature = "prometheus", feature = "s3"))]
+#[cfg(any(
+    feature = "browser",
+    feature = "lint",
+    feature = "nginx",
+    feature = "prometheus",
+    feature = "s3"
+))]
 mod program;
 #[cfg(feature = "prometheus")]
 pub mod prometheus;

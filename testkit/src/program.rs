@@ -1,5 +1,5 @@
 //! What the services that testkit starts itself have in common: a scratch directory of their
-//! own, and, for a program (chromedriver, Prometheus), a watchdog that stops it.
+//! own, and, for a program (chromedriver, Prometheus, nginx), a watchdog that stops it.
 //!
 //! [`Scratch`] is a directory in the system's temporary directory, `testkit-<kind>-<pid>-<n>`,
 //! removed when it is dropped. A test binary that is killed (a runner's timeout) drops
@@ -94,10 +94,10 @@ fn remove_dir(dir: &Path) {
     }
 }
 
-#[cfg(any(feature = "browser", feature = "prometheus"))]
+#[cfg(any(feature = "browser", feature = "nginx", feature = "prometheus"))]
 pub(crate) use watched::Watched;
 
-#[cfg(any(feature = "browser", feature = "prometheus"))]
+#[cfg(any(feature = "browser", feature = "nginx", feature = "prometheus"))]
 mod watched {
     use std::ffi::OsStr;
     use std::path::{Path, PathBuf};
@@ -186,7 +186,7 @@ kill -KILL 0"#;
         }
 
         /// The program's scratch directory.
-        #[cfg(any(test, feature = "prometheus"))]
+        #[cfg(any(test, feature = "nginx", feature = "prometheus"))]
         pub(crate) fn dir(&self) -> &Path {
             self.scratch.path()
         }
@@ -214,14 +214,20 @@ kill -KILL 0"#;
 }
 
 /// The names of the live processes of process group `group` (Linux's /proc).
-#[cfg(all(test, any(feature = "browser", feature = "prometheus")))]
+#[cfg(all(
+    test,
+    any(feature = "browser", feature = "nginx", feature = "prometheus")
+))]
 pub(crate) fn group_members(group: u32) -> Vec<String> {
     members(group).into_iter().map(|(name, _)| name).collect()
 }
 
 /// Waits up to 10 s until process group `group` has no live process left; what is left then,
 /// each process as `name (state)`.
-#[cfg(all(test, any(feature = "browser", feature = "prometheus")))]
+#[cfg(all(
+    test,
+    any(feature = "browser", feature = "nginx", feature = "prometheus")
+))]
 pub(crate) async fn wait_until_gone(group: u32) -> Vec<String> {
     // The kill is delivered at once; a process ends when it is next scheduled, or once the
     // disk has answered if it waits for it, which on a busy machine can take a while.
@@ -236,7 +242,10 @@ pub(crate) async fn wait_until_gone(group: u32) -> Vec<String> {
 }
 
 /// The live processes of process group `group`, each with its state (`S`, `R`, `D`…).
-#[cfg(all(test, any(feature = "browser", feature = "prometheus")))]
+#[cfg(all(
+    test,
+    any(feature = "browser", feature = "nginx", feature = "prometheus")
+))]
 fn members(group: u32) -> Vec<(String, String)> {
     let mut members = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
@@ -301,7 +310,7 @@ mod tests {
         std::fs::remove_dir_all(&other_kind).unwrap();
     }
 
-    #[cfg(any(feature = "browser", feature = "prometheus"))]
+    #[cfg(any(feature = "browser", feature = "nginx", feature = "prometheus"))]
     mod watched {
         use super::super::*;
 

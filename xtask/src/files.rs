@@ -96,7 +96,8 @@ impl ExerciseFiles {
 /// `rel` itself when it is a file, else the files below it at any depth; relative to the
 /// root, sorted. A path that does not exist gives itself, so that its absence is hashed and
 /// reported. Editors' swap files, locks and backups (`.x.swp`, `.#x`, `x~`) are not the
-/// learner's work; other hidden files are (a Dockerfile's `.dockerignore`).
+/// learner's work, nor is what cargo builds in a `target` folder; other hidden files are (a
+/// Dockerfile's `.dockerignore`).
 pub fn files_below(root: &Path, rel: &Path) -> Vec<PathBuf> {
     let abs = root.join(rel);
     if !abs.is_dir() {
@@ -120,6 +121,10 @@ fn walk(abs: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
         }
         let path = entry.path();
         if path.is_dir() {
+            // What cargo builds inside an exercise (10_dockerfile's app) is not the learner's.
+            if text == "target" {
+                continue;
+            }
             walk(&path, &rel.join(&name), out);
         } else {
             out.push(rel.join(&name));
@@ -134,7 +139,9 @@ fn is_editor_litter(name: &str) -> bool {
         || name.starts_with(".#")
         || [".DS_Store", ".git", ".idea", ".vscode"].contains(&name)
         || (name.starts_with('.')
-            && [".swp", ".swo", ".swx"].iter().any(|ext| name.ends_with(ext)))
+            && [".swp", ".swo", ".swx"]
+                .iter()
+                .any(|ext| name.ends_with(ext)))
 }
 
 #[cfg(test)]
@@ -225,6 +232,8 @@ title = "users"
             "ex/.#mod.rs",
             "ex/.DS_Store",
             "ex/.dockerignore",
+            "ex/app/target/debug/app",
+            "ex/app/src/main.rs",
         ] {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -234,6 +243,7 @@ title = "users"
             files_below(&root, Path::new("ex")),
             vec![
                 PathBuf::from("ex/.dockerignore"),
+                PathBuf::from("ex/app/src/main.rs"),
                 PathBuf::from("ex/migrations/0001_init.sql"),
                 PathBuf::from("ex/mod.rs"),
                 PathBuf::from("ex/routes/users.rs"),
