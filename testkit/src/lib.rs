@@ -27,6 +27,9 @@
 //! let prom = testkit::prometheus::prometheus(&[addr]).await;  // feature `prometheus`: a real server
 //! prom.wait_until_up(Duration::from_secs(15)).await;  // scraping `addr`; then `prom.query("up")`
 //!
+//! let nginx = testkit::nginx::site("nginx.conf", CONF).var("APP_1", app).start().await;  // feature `nginx`
+//! let findings = testkit::lint::hadolint(DOCKERFILE);  // feature `lint`: hadolint, actionlint
+//!
 //! let rows = testkit::within("fetch_all", fetch_all(&pool)).await;  // fails after 5 s
 //!
 //! let (pool, counter) = db.counting_pool().await;    // statements and rows, counted
@@ -35,7 +38,7 @@
 //! ```
 //!
 //! Each service is a cargo feature (`postgres`, `redis`, `amqp`, `kafka`, `http`, `s3`, `browser`,
-//! `prometheus`, `nginx`), so a stage builds only the clients it uses; `within`, `shell` and
+//! `prometheus`, `nginx`, `lint`), so a stage builds only the clients it uses; `within`, `shell` and
 //! `resolve` need none. The [`http`] module's documentation shows what a failure prints.
 //!
 //! Where each service is found, in order (see `resolve`): the URL in the environment
