@@ -1,0 +1,209 @@
+//! # Project 01: the blog — the RealWorld "Conduit" API, milestone by milestone
+//!
+//! **RealWorld** is one app written hundreds of times: "Conduit", a Medium-like blog where
+//! people register, write articles with tags, follow each other, favorite and comment. Its
+//! back ends all speak one API, written down as an OpenAPI file
+//! (<https://github.com/gothinkster/realworld>, `api/openapi.yml`, version 1.1.0, copied to
+//! `stage6-projects/specs/realworld-openapi.yml`;
+//! <https://realworld-docs.netlify.app/> explains it), and its front ends, in every framework
+//! (<https://codebase.show/projects/realworld>), work with any of them. So when your API is
+//! done, a real front end runs on it. This project is that API in Rust: axum, PostgreSQL
+//! through sqlx, argon2 passwords and JWTs, the things stages 2 to 5 taught one at a time,
+//! now in one app of several files, the way a real service is laid out.
+//!
+//! ## How it goes: seven milestones
+//!
+//! The tests (`tests/01_blog/`) are one file a milestone, and `cargo xtask check 01_blog`
+//! reports them one at a time: "milestone 2/7 profiles: 3/9 tests pass". Do them in order;
+//! each builds on the ones before.
+//!
+//! 1. **users** (`users.rs`, `auth.rs`): register, log in, the current user, update it.
+//! 2. **profiles** (`profiles.rs`): get one, follow, unfollow.
+//! 3. **articles** (`articles.rs`): create, get, update, delete (only the author).
+//! 4. **listing** (`listing.rs`): filters by tag, author and favorited; limit and offset.
+//! 5. **comments** (`comments.rs`): add, list, delete (only the comment's author).
+//! 6. **favorites** (`favorites.rs`): favorite, unfavorite, counts under concurrency.
+//! 7. **feed and tags** (`listing.rs`'s feed, `tags.rs`).
+//!
+//! What is given: this file (the routes, [`app`], which runs your migrations), `config.rs`,
+//! `error.rs` (the error type and its response in the spec's shape) and `extract.rs` (`Json`
+//! and `Query` whose rejections are that error). Every route answers 501 "not implemented
+//! yet: ... (milestone N, topic)" until you write its handler; each file's first lines say
+//! what its milestone needs. The tables are yours too: add sqlx migrations to `migrations/`
+//! (`0001_users.sql`, `0002_...`), one or more per milestone. They are read when the app
+//! starts, so an edited migration needs no rebuild, but sqlx refuses to start when an
+//! applied migration was changed: add a new one rather than editing an old one (each test
+//! starts from an empty database, so there you may edit freely).
+//!
+//! ## Run it
+//!
+//! - `cargo xtask check 01_blog`: the tests, milestone by milestone. They need PostgreSQL
+//!   (the course's, at `127.0.0.1:5432`); each test gets a database of its own, calls [`app`]
+//!   and talks HTTP to it, like a front end would.
+//! - `cargo run -p stage6-projects --bin blog`: the app as a server at
+//!   `http://127.0.0.1:3000/api` (`PORT`, `HOST`, `DATABASE_URL` — by default
+//!   `postgres://postgres@127.0.0.1:5432/postgres` — and `JWT_SECRET` change it; see
+//!   `src/bin/blog.rs`). Try `curl -s localhost:3000/api/tags`.
+//! - A front end: take any of <https://codebase.show/projects/realworld>, set its API URL to
+//!   `http://127.0.0.1:3000/api` (each README says where: an `.env`, a config file, a
+//!   constant), start it, and sign up. CORS is on in [`app`], so a page served from another
+//!   port may call the API.
+//!
+//! ## What the tests hold you to, beyond the spec's text
+//!
+//! - **Tokens.** `Authorization: Token <jwt>` (not `Bearer`), HS256 with
+//!   `Config::jwt_secret`, with an `exp` claim `Config::token_ttl` after issue. A bad
+//!   signature, an expired token or a malformed header is a 401 wherever auth is required;
+//!   where it is optional (GET a profile, an article, lists, comments), no header is
+//!   anonymous but a bad token is still a 401.
+//! - **Errors.** Always `{"errors": {"body": ["..."]}}`: 422 for a missing or blank field, a
+//!   body that is not the JSON expected (also without `Content-Type: application/json`), a
+//!   bad `limit`/`offset`, a taken email or username ("email has already been taken"); 401
+//!   unauthenticated (and a wrong password); 403 not the author; 404 unknown slug, username
+//!   or comment. Never a 500 for bad input: text that goes into an index needs a length
+//!   limit, since PostgreSQL refuses an index entry over about 2.7 kB with an error (the
+//!   reference allows 100 characters in a username or a tag, 254 in an email, 255 in a
+//!   title), and text with a NUL character, which PostgreSQL refuses too, is stopped by
+//!   `extract.rs` already.
+//! - **Users.** Passwords as argon2id hashes; changing the password re-hashes it. Emails are
+//!   unique whatever their case (`Ada@x.org` and `ada@x.org` are one), usernames exactly.
+//!   `bio` and `image` are strings, `""` until set. Register answers 201.
+//! - **Articles.** The slug is the title in lowercase, every run of characters that are not
+//!   letters or digits one `-`, none at the ends (`"How to Train Your Dragon!"` is
+//!   `how-to-train-your-dragon`); a second article with the same title gets another slug that
+//!   starts with that one (`-2`, `-a3f09c`: your choice), decided by a unique index, so two at
+//!   once never get a 500. A new title makes a new slug. `tagList` keeps the order given.
+//!   Timestamps are UTC with milliseconds: `2026-12-02T10:20:30.123Z`; an update moves
+//!   `updatedAt`. Deleting an article deletes its comments and favorites. Create answers 201.
+//! - **Lists.** Newest first, `limit` (default 20, at least 1) and `offset` (default 0),
+//!   `articlesCount` the number matching in all, not on this page. List items have no `body`
+//!   (the spec's `MultipleArticlesResponse`). `following` and `favorited` are the viewer's,
+//!   false for anonymous viewers.
+//! - **Favorites.** `favoritesCount` stays exact when twenty users favorite at once: a row per
+//!   (article, user) with a primary key, inserted with `ON CONFLICT DO NOTHING` and counted,
+//!   never a count read, incremented in Rust and written back.
+//!
+//! ## How it is built
+//!
+//! One module per resource, each a set of handlers `(State, extractors) -> Result<_,
+//! AppError>`; SQL with runtime queries, `sqlx::query_as::<_, Row>("... $1 ...").bind(..)`
+//! (the `query!` macros would need a database at compile time); the request and response
+//! types next to their handlers, with serde's `rename_all = "camelCase"` for `tagList` and
+//! friends; an `AuthUser` extractor (`FromRequestParts`, and `OptionalFromRequestParts` so
+//! that a handler may take `Option<AuthUser>`); password hashing in `spawn_blocking`.
+//!
+//! - <https://docs.rs/axum/0.8/axum/> (`Router`, `extract::FromRequestParts`,
+//!   `extract::OptionalFromRequestParts`)
+//! - <https://docs.rs/sqlx/0.9/sqlx/> (`query_as`, `FromRow`, `migrate::Migrator`,
+//!   `error::DatabaseError::is_unique_violation`)
+//! - <https://docs.rs/jsonwebtoken/11/jsonwebtoken/> and <https://docs.rs/argon2/0.6/argon2/>
+//! - <https://docs.rs/tower-http/0.7/tower_http/cors/> (CORS)
+//! - <https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT>
+//!
+//! Run `cargo xtask check 01_blog` to check your work; `cargo xtask hint 01_blog` gives a hint.
+
+mod articles;
+mod auth;
+mod comments;
+mod config;
+mod error;
+mod extract;
+mod favorites;
+mod listing;
+mod profiles;
+mod tags;
+mod users;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::Method;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::middleware;
+use axum::routing::{delete, get, post};
+use sqlx::PgPool;
+use sqlx::migrate::{MigrateError, Migrator};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+
+/// What every handler can reach, with `State<AppState>`.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    // TODO: add what handlers need that is made once, e.g. the JWT keys (milestone 1).
+    pub config: Arc<Config>,
+}
+
+/// Runs the app's migrations on `pool`, then returns the whole API (every route under `/api`,
+/// CORS for browser front ends included). Errors: a migration that fails.
+pub async fn app(pool: PgPool, config: Config) -> Result<Router, MigrateError> {
+    // Read at run time, not embedded with `sqlx::migrate!`: an edited migration is picked up
+    // without cargo noticing anything.
+    let migrations = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/exercises/01_blog/migrations"
+    ));
+    Migrator::new(migrations).await?.run(&pool).await?;
+    let state = AppState {
+        pool,
+        config: Arc::new(config),
+    };
+    Ok(routes(state))
+}
+
+/// The spec's routes, relative to `/api`.
+fn routes(state: AppState) -> Router {
+    let api = Router::new()
+        // Milestone 1: users.
+        .route("/users", post(users::register))
+        .route("/users/login", post(users::login))
+        .route("/user", get(users::current).put(users::update))
+        // Milestone 2: profiles.
+        .route("/profiles/{username}", get(profiles::get))
+        .route(
+            "/profiles/{username}/follow",
+            post(profiles::follow).delete(profiles::unfollow),
+        )
+        // Milestones 3 and 4: articles, and lists of them.
+        .route("/articles", get(listing::articles).post(articles::create))
+        .route(
+            "/articles/{slug}",
+            get(articles::get)
+                .put(articles::update)
+                .delete(articles::delete),
+        )
+        // Milestone 5: comments.
+        .route(
+            "/articles/{slug}/comments",
+            get(comments::list).post(comments::add),
+        )
+        .route("/articles/{slug}/comments/{id}", delete(comments::delete))
+        // Milestone 6: favorites.
+        .route(
+            "/articles/{slug}/favorite",
+            post(favorites::favorite).delete(favorites::unfavorite),
+        )
+        // Milestone 7: the feed and tags. A fixed segment wins over `{slug}`.
+        .route("/articles/feed", get(listing::feed))
+        .route("/tags", get(tags::list));
+    Router::new()
+        .nest("/api", api)
+        .fallback(error::no_route)
+        .method_not_allowed_fallback(error::no_method)
+        .layer(middleware::from_fn(extract::refuse_nul))
+        // Any origin may call the API from a browser: it is authenticated by a header a page
+        // must set on purpose, not by cookies a browser sends on its own. `Authorization`
+        // is named: browsers never let a `*` stand for it.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .allow_headers([AUTHORIZATION, CONTENT_TYPE]),
+        )
+        // One log line a request, when its answer is ready (at DEBUG: `RUST_LOG` shows it).
+        .layer(TraceLayer::new_for_http().on_request(()).on_eos(()))
+        .with_state(state)
+}
