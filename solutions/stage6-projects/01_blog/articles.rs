@@ -20,7 +20,7 @@ macro_rules! select_articles {
     ($viewer:literal) => {
         concat!(
             "SELECT a.slug, a.title, a.description, a.body, a.tag_list,
-                    a.created_at, a.updated_at,
+                    a.created_at, a.updated_at, a.image,
                     EXISTS (SELECT 1 FROM favorites f
                             WHERE f.article_id = a.id AND f.user_id = ",
             $viewer,
@@ -82,6 +82,9 @@ pub struct Article {
     pub favorited: bool,
     pub favorites_count: i64,
     pub author: Profile,
+    /// The cover image's URL (milestone 8); left out until one is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 /// A row of [`select_articles`].
@@ -94,6 +97,7 @@ pub struct ArticleRow {
     tag_list: Vec<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    image: Option<String>,
     favorited: bool,
     favorites_count: i64,
     author_username: String,
@@ -135,6 +139,7 @@ impl ArticleRow {
                 image: self.author_image,
                 following: self.author_following,
             },
+            image: self.image,
         }
     }
 }
@@ -212,6 +217,13 @@ fn tags(list: Vec<String>) -> Result<Vec<String>, AppError> {
 }
 
 /// `POST /api/articles`: 201 and the article, its slug made from its title and unique.
+#[utoipa::path(
+    post,
+    path = "/articles",
+    tag = "articles",
+    security(("token" = [])),
+    responses((status = 201, description = "the new article"), (status = 401, description = "no valid token"), (status = 422, description = "a blank field"))
+)]
 pub async fn create(
     State(state): State<AppState>,
     me: AuthUser,
@@ -249,6 +261,14 @@ pub async fn create(
 }
 
 /// `GET /api/articles/{slug}`.
+#[utoipa::path(
+    get,
+    path = "/articles/{slug}",
+    tag = "articles",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security((), ("token" = [])),
+    responses((status = 200, description = "the article as the viewer sees it"), (status = 401, description = "an invalid token"), (status = 404, description = "no such article"))
+)]
 pub async fn get(
     State(state): State<AppState>,
     viewer: Option<AuthUser>,
@@ -258,7 +278,7 @@ pub async fn get(
 }
 
 /// The id and title of the article `slug` if `me` wrote it; 404 or 403 otherwise.
-async fn own(state: &AppState, slug: &str, me: &AuthUser) -> Result<(i64, String), AppError> {
+pub async fn own(state: &AppState, slug: &str, me: &AuthUser) -> Result<(i64, String), AppError> {
     let (id, author_id, title): (i64, i64, String) =
         sqlx::query_as("SELECT id, author_id, title FROM articles WHERE slug = $1")
             .bind(slug)
@@ -275,6 +295,14 @@ async fn own(state: &AppState, slug: &str, me: &AuthUser) -> Result<(i64, String
 
 /// `PUT /api/articles/{slug}`: the author changes the fields given; a new title makes a new
 /// slug, and `updatedAt` moves.
+#[utoipa::path(
+    put,
+    path = "/articles/{slug}",
+    tag = "articles",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security(("token" = [])),
+    responses((status = 200, description = "the article, updated"), (status = 401, description = "no valid token"), (status = 403, description = "not the author"), (status = 404, description = "no such article"), (status = 422, description = "a blank field"))
+)]
 pub async fn update(
     State(state): State<AppState>,
     me: AuthUser,
@@ -334,6 +362,14 @@ pub async fn update(
 
 /// `DELETE /api/articles/{slug}`: 204; its comments and favorites go with it (`ON DELETE
 /// CASCADE`).
+#[utoipa::path(
+    delete,
+    path = "/articles/{slug}",
+    tag = "articles",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security(("token" = [])),
+    responses((status = 200, description = "deleted, with its comments and favorites"), (status = 401, description = "no valid token"), (status = 403, description = "not the author"), (status = 404, description = "no such article"))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     me: AuthUser,

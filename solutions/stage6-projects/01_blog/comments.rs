@@ -91,6 +91,14 @@ async fn article_id(state: &AppState, slug: &str) -> Result<i64, AppError> {
 }
 
 /// `POST /api/articles/{slug}/comments`: 200 (the spec's status) and the comment.
+#[utoipa::path(
+    post,
+    path = "/articles/{slug}/comments",
+    tag = "comments",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security(("token" = [])),
+    responses((status = 200, description = "the new comment"), (status = 401, description = "no valid token"), (status = 404, description = "no such article"), (status = 422, description = "a blank body"))
+)]
 pub async fn add(
     State(state): State<AppState>,
     me: AuthUser,
@@ -118,6 +126,14 @@ pub async fn add(
 }
 
 /// `GET /api/articles/{slug}/comments`: newest first.
+#[utoipa::path(
+    get,
+    path = "/articles/{slug}/comments",
+    tag = "comments",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security((), ("token" = [])),
+    responses((status = 200, description = "the article's comments"), (status = 401, description = "an invalid token"), (status = 404, description = "no such article"))
+)]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Option<AuthUser>,
@@ -141,6 +157,14 @@ pub async fn list(
 
 /// `DELETE /api/articles/{slug}/comments/{id}`: 204; 404 for an unknown article or comment
 /// (an id that is not a number is no comment), 403 for another user's comment.
+#[utoipa::path(
+    delete,
+    path = "/articles/{slug}/comments/{id}",
+    tag = "comments",
+    params(("slug" = String, Path, description = "the article's slug"), ("id" = i64, Path, description = "the comment's id")),
+    security(("token" = [])),
+    responses((status = 200, description = "deleted"), (status = 401, description = "no valid token"), (status = 403, description = "not the comment's author"), (status = 404, description = "no such article or comment"))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     me: AuthUser,

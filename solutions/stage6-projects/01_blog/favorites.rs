@@ -10,6 +10,14 @@ use super::error::AppError;
 use super::extract::Json;
 
 /// `POST /api/articles/{slug}/favorite`: idempotent.
+#[utoipa::path(
+    post,
+    path = "/articles/{slug}/favorite",
+    tag = "favorites",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security(("token" = [])),
+    responses((status = 200, description = "the article, favorited"), (status = 401, description = "no valid token"), (status = 404, description = "no such article"))
+)]
 pub async fn favorite(
     State(state): State<AppState>,
     me: AuthUser,
@@ -31,6 +39,14 @@ pub async fn favorite(
 }
 
 /// `DELETE /api/articles/{slug}/favorite`: idempotent too.
+#[utoipa::path(
+    delete,
+    path = "/articles/{slug}/favorite",
+    tag = "favorites",
+    params(("slug" = String, Path, description = "the article's slug")),
+    security(("token" = [])),
+    responses((status = 200, description = "the article, not favorited"), (status = 401, description = "no valid token"), (status = 404, description = "no such article"))
+)]
 pub async fn unfavorite(
     State(state): State<AppState>,
     me: AuthUser,

@@ -110,6 +110,13 @@ async fn list(
 }
 
 /// `GET /api/articles`.
+#[utoipa::path(
+    get,
+    path = "/articles",
+    tag = "articles",
+    security((), ("token" = [])),
+    responses((status = 200, description = "the matching articles, newest first"), (status = 401, description = "an invalid token"), (status = 422, description = "a bad limit or offset"))
+)]
 pub async fn articles(
     State(state): State<AppState>,
     viewer: Option<AuthUser>,
@@ -128,6 +135,13 @@ pub async fn articles(
 }
 
 /// `GET /api/articles/feed` (milestone 7): the articles of the authors the caller follows.
+#[utoipa::path(
+    get,
+    path = "/articles/feed",
+    tag = "articles",
+    security(("token" = [])),
+    responses((status = 200, description = "the followed authors' articles, newest first"), (status = 401, description = "no valid token"), (status = 422, description = "a bad limit or offset"))
+)]
 pub async fn feed(
     State(state): State<AppState>,
     me: AuthUser,

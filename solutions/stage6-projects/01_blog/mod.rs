@@ -11,10 +11,10 @@
 //! through sqlx, argon2 passwords and JWTs, the things stages 2 to 5 taught one at a time,
 //! now in one app of several files, the way a real service is laid out.
 //!
-//! ## How it goes: seven milestones
+//! ## How it goes: eight milestones
 //!
 //! The tests (`tests/01_blog/`) are one file a milestone, and `cargo xtask check 01_blog`
-//! reports them one at a time: "milestone 2/7 profiles: 3/9 tests pass". Do them in order;
+//! reports them one at a time: "milestone 2/8 profiles: 3/9 tests pass". Do them in order;
 //! each builds on the ones before.
 //!
 //! 1. **users** (`users.rs`, `auth.rs`): register, log in, the current user, update it.
@@ -24,8 +24,16 @@
 //! 5. **comments** (`comments.rs`): add, list, delete (only the comment's author).
 //! 6. **favorites** (`favorites.rs`): favorite, unfavorite, counts under concurrency.
 //! 7. **feed and tags** (`listing.rs`'s feed, `tags.rs`).
+//! 8. **beyond the spec** (`openapi.rs`, `images.rs`, `observe.rs`): what a production API
+//!    has that the spec does not ask for. The API describes itself: an OpenAPI document
+//!    derived from your handlers with utoipa, served at `GET /api/openapi.json`, and Swagger
+//!    UI at `/api/docs` to read and try it; articles get cover images, uploaded with
+//!    `PUT /api/articles/{slug}/image` and stored in an S3 bucket (`Config::with_storage`);
+//!    and operators get `GET /metrics` (requests by route template) and a request id on
+//!    every log line.
 //!
 //! What is given: this file (the routes, [`app`], which runs your migrations), `config.rs`,
+//! `openapi.rs`'s document header (its title, servers, tags, the token's security scheme),
 //! `error.rs` (the error type and its response in the spec's shape) and `extract.rs` (`Json`
 //! and `Query` whose rejections are that error). Every route answers 501 "not implemented
 //! yet: ... (milestone N, topic)" until you write its handler; each file's first lines say
@@ -48,6 +56,8 @@
 //!   `http://127.0.0.1:3000/api` (each README says where: an `.env`, a config file, a
 //!   constant), start it, and sign up. CORS is on in [`app`], so a page served from another
 //!   port may call the API.
+//! - After milestone 8: <http://127.0.0.1:3000/api/docs> is Swagger UI on your API, and
+//!   `S3_ENDPOINT`, `S3_BUCKET`, `S3_ACCESS_KEY`, `S3_SECRET_KEY` give it a bucket for covers.
 //!
 //! ## What the tests hold you to, beyond the spec's text
 //!
@@ -82,6 +92,15 @@
 //! - **Favorites.** `favoritesCount` stays exact when twenty users favorite at once: a row per
 //!   (article, user) with a primary key, inserted with `ON CONFLICT DO NOTHING` and counted,
 //!   never a count read, incremented in Rust and written back.
+//! - **The OpenAPI document** has exactly the spec's 19 operations and the cover image's, with
+//!   the spec's paths and parameter names (relative to `servers: [{url: "/api"}]`), each one
+//!   routed; `openapi::document()` is what `GET /api/openapi.json` serves.
+//! - **Cover images.** Multipart, field `image`; JPEG, PNG or WebP known by their first bytes,
+//!   never by the declared type; at most 1 MiB (413 above); only the author. The article's
+//!   `image` is then the object's URL, `{endpoint}/{bucket}/{key}`, and absent before.
+//! - **Metrics and logs.** `http_requests_total{method="GET",route="/api/articles/{slug}",
+//!   status="404"}`, one series per route template; `x-request-id` (the client's, or new) in
+//!   every response and in the span of every log line of that request.
 //!
 //! ## How it is built
 //!
@@ -99,6 +118,10 @@
 //! - <https://docs.rs/jsonwebtoken/11/jsonwebtoken/> and <https://docs.rs/argon2/0.6/argon2/>
 //! - <https://docs.rs/tower-http/0.7/tower_http/cors/> (CORS)
 //! - <https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT>
+//! - <https://docs.rs/utoipa/5/utoipa/> (`OpenApi`, `path`) and
+//!   <https://docs.rs/utoipa-swagger-ui/9/utoipa_swagger_ui/> (`SwaggerUi`)
+//! - <https://docs.rs/object_store/0.14/object_store/> (`aws::AmazonS3Builder`, `put`) and
+//!   <https://docs.rs/axum/0.8/axum/extract/struct.Multipart.html>
 //!
 //! Run `cargo xtask check 01_blog` to check your work; `cargo xtask hint 01_blog` gives a hint.
 
@@ -109,7 +132,10 @@ mod config;
 mod error;
 mod extract;
 mod favorites;
+mod images;
 mod listing;
+mod observe;
+pub mod openapi;
 mod profiles;
 mod tags;
 mod users;
@@ -121,19 +147,25 @@ use axum::Router;
 use axum::http::Method;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::middleware;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use sqlx::PgPool;
 use sqlx::migrate::{MigrateError, Migrator};
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
-pub use config::Config;
+pub use config::{Config, Storage};
 
 /// What every handler can reach: the database and the token keys.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub tokens: Arc<auth::Tokens>,
+    /// The bucket of cover images, when the config has one.
+    pub images: Option<images::Images>,
+    /// The counters `GET /metrics` shows.
+    pub metrics: observe::Metrics,
 }
 
 /// Runs the app's migrations on `pool`, then returns the whole API (every route under `/api`,
@@ -149,6 +181,15 @@ pub async fn app(pool: PgPool, config: Config) -> Result<Router, MigrateError> {
     let state = AppState {
         pool,
         tokens: Arc::new(auth::Tokens::new(&config)),
+        metrics: observe::Metrics::new(),
+        images: config
+            .storage
+            .as_ref()
+            .map(images::Images::connect)
+            .transpose()
+            .map_err(|e| {
+                MigrateError::Source(format!("the storage settings are refused: {e}").into())
+            })?,
     };
     Ok(routes(state))
 }
@@ -187,11 +228,16 @@ fn routes(state: AppState) -> Router {
         )
         // Milestone 7: the feed and tags. A fixed segment wins over `{slug}`.
         .route("/articles/feed", get(listing::feed))
+        // Milestone 8: cover images.
+        .route("/articles/{slug}/image", put(images::upload))
         .route("/tags", get(tags::list));
     Router::new()
         .nest("/api", api)
+        // Milestone 8: the API's description, and a page to read and try it.
+        .merge(openapi::routes())
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::no_method)
+        .route("/metrics", get(observe::exposition))
         .layer(middleware::from_fn(extract::refuse_nul))
         // Any origin may call the API from a browser: it is authenticated by a header a page
         // must set on purpose, not by cookies a browser sends on its own. `Authorization`
@@ -202,7 +248,35 @@ fn routes(state: AppState) -> Router {
                 .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
                 .allow_headers([AUTHORIZATION, CONTENT_TYPE]),
         )
-        // One log line a request, when its answer is ready (at DEBUG: `RUST_LOG` shows it).
-        .layer(TraceLayer::new_for_http().on_request(()).on_eos(()))
+        // Counted outside of everything else: a request refused by a layer counts too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::count,
+        ))
+        // One log line a request, when its answer is ready, in a span that carries the
+        // request's id: every line logged while answering it can be found by that id.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::extract::Request| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|id| id.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        request_id = %id,
+                        method = %request.method(),
+                        uri = %request.uri(),
+                    )
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_eos(()),
+        )
+        // The client's `x-request-id`, or a new UUID, set before the span is made and sent
+        // back in the response.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

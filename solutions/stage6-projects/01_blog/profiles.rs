@@ -39,6 +39,14 @@ async fn load(state: &AppState, username: &str, viewer: Option<i64>) -> Result<P
 }
 
 /// `GET /api/profiles/{username}`.
+#[utoipa::path(
+    get,
+    path = "/profiles/{username}",
+    tag = "profiles",
+    params(("username" = String, Path, description = "the user's name")),
+    security((), ("token" = [])),
+    responses((status = 200, description = "the profile as the viewer sees it"), (status = 401, description = "an invalid token"), (status = 404, description = "no such user"))
+)]
 pub async fn get(
     State(state): State<AppState>,
     viewer: Option<AuthUser>,
@@ -49,6 +57,14 @@ pub async fn get(
 }
 
 /// `POST /api/profiles/{username}/follow`: idempotent, a second follow changes nothing.
+#[utoipa::path(
+    post,
+    path = "/profiles/{username}/follow",
+    tag = "profiles",
+    params(("username" = String, Path, description = "the user's name")),
+    security(("token" = [])),
+    responses((status = 200, description = "the profile, followed"), (status = 401, description = "no valid token"), (status = 404, description = "no such user"))
+)]
 pub async fn follow(
     State(state): State<AppState>,
     me: AuthUser,
@@ -70,6 +86,14 @@ pub async fn follow(
 }
 
 /// `DELETE /api/profiles/{username}/follow`: idempotent too.
+#[utoipa::path(
+    delete,
+    path = "/profiles/{username}/follow",
+    tag = "profiles",
+    params(("username" = String, Path, description = "the user's name")),
+    security(("token" = [])),
+    responses((status = 200, description = "the profile, not followed"), (status = 401, description = "no valid token"), (status = 404, description = "no such user"))
+)]
 pub async fn unfollow(
     State(state): State<AppState>,
     me: AuthUser,

@@ -14,6 +14,12 @@ pub struct Tags {
 }
 
 /// `GET /api/tags`: alphabetical.
+#[utoipa::path(
+    get,
+    path = "/tags",
+    tag = "tags",
+    responses((status = 200, description = "every tag some article has, each once"))
+)]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Tags>, AppError> {
     let tags = sqlx::query_scalar(
         "SELECT DISTINCT t.tag FROM articles a CROSS JOIN LATERAL unnest(a.tag_list) AS t(tag)

@@ -128,6 +128,12 @@ fn taken(error: sqlx::Error) -> AppError {
 }
 
 /// `POST /api/users`: 201 and the new user with a token.
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    responses((status = 201, description = "the new user, with a token"), (status = 422, description = "a blank field, or a taken email or username"))
+)]
 pub async fn register(
     State(state): State<AppState>,
     Json(UserBody { user }): Json<UserBody<NewUser>>,
@@ -151,6 +157,12 @@ pub async fn register(
 }
 
 /// `POST /api/users/login`: the user with a new token, or 401 whichever of the two is wrong.
+#[utoipa::path(
+    post,
+    path = "/users/login",
+    tag = "users",
+    responses((status = 200, description = "the user, with a token"), (status = 401, description = "a wrong email or password"), (status = 422, description = "a blank field"))
+)]
 pub async fn login(
     State(state): State<AppState>,
     Json(UserBody { user }): Json<UserBody<LoginUser>>,
@@ -182,6 +194,13 @@ async fn load(state: &AppState, id: i64) -> Result<UserRow, AppError> {
 }
 
 /// `GET /api/user`: the caller, with the token they sent.
+#[utoipa::path(
+    get,
+    path = "/user",
+    tag = "users",
+    security(("token" = [])),
+    responses((status = 200, description = "the caller, with their token"), (status = 401, description = "no valid token"))
+)]
 pub async fn current(
     State(state): State<AppState>,
     me: AuthUser,
@@ -191,6 +210,13 @@ pub async fn current(
 }
 
 /// `PUT /api/user`: changes the fields given; a new password is hashed like the first.
+#[utoipa::path(
+    put,
+    path = "/user",
+    tag = "users",
+    security(("token" = [])),
+    responses((status = 200, description = "the caller, updated"), (status = 401, description = "no valid token"), (status = 422, description = "a blank field, or a taken email or username"))
+)]
 pub async fn update(
     State(state): State<AppState>,
     me: AuthUser,

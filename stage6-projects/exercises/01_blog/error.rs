@@ -20,6 +20,9 @@ pub enum AppError {
     /// The caller is known but may not do this: another user's article or comment. 403.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A body over the size allowed: a cover image over 1 MiB. 413.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// No such article, profile or comment. 404.
     #[error("{0}")]
     NotFound(&'static str),
@@ -55,6 +58,7 @@ impl IntoResponse for AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
         };

@@ -11,6 +11,10 @@
 //!   migrations there at start.
 //! - `JWT_SECRET`: the key of its tokens. Without it a fixed development secret is used, with
 //!   a warning: anybody who reads this file could forge tokens for that server.
+//! - `S3_ENDPOINT` (e.g. `http://127.0.0.1:9000`), `S3_REGION` (`us-east-1` by default),
+//!   `S3_BUCKET`, `S3_ACCESS_KEY`, `S3_SECRET_KEY`: the S3-compatible bucket of cover images
+//!   (milestone 8; MinIO or Garage run one locally). Without `S3_ENDPOINT`, none.
+//! - `LOG_FORMAT=json`: log JSON lines (each with the request's `request_id`), not text.
 //! - `RUST_LOG`: what to log, `info,tower_http=debug` by default (one line per request).
 //!
 //! Then point a RealWorld front end (<https://codebase.show/projects/realworld>) at
@@ -44,7 +48,16 @@ const DEVELOPMENT_SECRET: &str = "backendlings development secret: never use it 
 async fn main() -> Result<(), Box<dyn Error>> {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=debug"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // `LOG_FORMAT=json`: one JSON object a line, each with its request's span (and id), for a
+    // log collector; otherwise lines for a human.
+    if std::env::var("LOG_FORMAT").is_ok_and(|format| format == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
 
     let port = match std::env::var("PORT") {
         Ok(port) => port
@@ -78,7 +91,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .map_err(|e| {
             format!("cannot connect to the database: {e}; start PostgreSQL or set DATABASE_URL")
         })?;
-    let app = blog::app(pool, blog::Config::new(secret))
+    let mut config = blog::Config::new(secret);
+    if let Ok(endpoint) = std::env::var("S3_ENDPOINT") {
+        let var = |name: &str| std::env::var(name).unwrap_or_default();
+        config = config.with_storage(blog::Storage {
+            endpoint,
+            region: std::env::var("S3_REGION").unwrap_or_else(|_| "us-east-1".to_string()),
+            bucket: var("S3_BUCKET"),
+            access_key: var("S3_ACCESS_KEY"),
+            secret_key: var("S3_SECRET_KEY"),
+        });
+    }
+    let app = blog::app(pool, config)
         .await
         .map_err(|e| format!("the migrations failed: {e}"))?;
 

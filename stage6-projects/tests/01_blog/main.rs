@@ -32,6 +32,8 @@ mod common;
 
 #[path = "03_articles.rs"]
 mod articles;
+#[path = "08_beyond_the_spec.rs"]
+mod beyond_the_spec;
 #[path = "05_comments.rs"]
 mod comments;
 #[path = "06_favorites.rs"]
