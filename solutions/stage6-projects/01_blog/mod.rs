@@ -82,7 +82,8 @@
 //!   letters or digits one `-`, none at the ends (`"How to Train Your Dragon!"` is
 //!   `how-to-train-your-dragon`); a second article with the same title gets another slug that
 //!   starts with that one (`-2`, `-a3f09c`: your choice), decided by a unique index, so two at
-//!   once never get a 500. A new title makes a new slug. `tagList` keeps the order given.
+//!   once never get a 500. A new title makes a new slug. `tagList` is sorted, each tag once
+//!   (RealWorld's own test collection expects `["dragons", "training"]`).
 //!   Timestamps are UTC with milliseconds: `2026-12-02T10:20:30.123Z`; an update moves
 //!   `updatedAt`. Deleting an article deletes its comments and favorites. Create answers 201.
 //! - **Lists.** Newest first, `limit` (default 20, at least 1) and `offset` (default 0),

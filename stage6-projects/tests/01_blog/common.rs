@@ -537,6 +537,11 @@ pub fn article(
     favorited: bool,
     favorites_count: i64,
 ) -> Value {
+    // Sorted, each once: RealWorld's own API test collection (api/Conduit.postman_collection.json
+    // in gothinkster/realworld) creates ["training", "dragons"] and expects "dragons" first.
+    let mut tags = tags.to_vec();
+    tags.sort_unstable();
+    tags.dedup();
     json!({
         "title": title,
         "description": description,
