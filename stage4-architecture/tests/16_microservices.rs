@@ -30,8 +30,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::routing::get;
 use lapin::options::{
-    BasicGetOptions, BasicPublishOptions, ExchangeDeleteOptions, QueueBindOptions,
-    QueueDeclareOptions,
+    BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions, ExchangeDeleteOptions,
+    QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
@@ -145,6 +145,13 @@ async fn system(amqp: &TestAmqp) -> System {
         .create_channel()
         .await
         .expect("open a channel");
+    // Confirms, so that `publish` returns once the message is in the queue: a test that then
+    // places an order knows its message is queued before the order's event (without them,
+    // the two connections' messages may reach the queue in either order).
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await
+        .expect("confirms on the test's channel");
     System {
         api: gateway_over(&users_url, &orders_url, GATEWAY_TIMEOUT).await,
         exchange,
