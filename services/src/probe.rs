@@ -82,10 +82,15 @@ pub fn reachable(host: &str, port: u16) -> bool {
 }
 
 /// Where `program` is: the first match on `PATH`, then in `/usr/sbin` and `/usr/local/sbin`,
-/// where distributions install servers such as nginx and which a user's `PATH` often lacks.
+/// where distributions install servers such as nginx, and `/opt/homebrew/bin`, Homebrew's on
+/// Apple silicon; a user's `PATH` often lacks them.
 pub fn find_program(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs = std::env::split_paths(&path).chain(["/usr/sbin".into(), "/usr/local/sbin".into()]);
+    let dirs = std::env::split_paths(&path).chain([
+        "/usr/sbin".into(),
+        "/usr/local/sbin".into(),
+        "/opt/homebrew/bin".into(),
+    ]);
     find_program_in(dirs, program)
 }
 

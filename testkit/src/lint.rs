@@ -303,17 +303,9 @@ fn installed_version(dir: &Path) -> Option<String> {
 }
 
 /// The workspace's target directory: `CARGO_TARGET_DIR` when it is set (relative to the
-/// workspace), else `target` in the workspace, the first ancestor of the package being tested
-/// that has a `Cargo.lock`.
+/// workspace), else `target` in the workspace.
 fn target_dir() -> PathBuf {
-    let package = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    let workspace = package
-        .ancestors()
-        .find(|dir| dir.join("Cargo.lock").is_file())
-        .unwrap_or(&package)
-        .to_path_buf();
+    let workspace = crate::resolve::workspace_root();
     match std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
         Some(dir) => workspace.join(dir),
         None => workspace.join("target"),

@@ -40,7 +40,7 @@
 //! Dropping the [`Nginx`] kills the server and removes the directory; when the test binary
 //! dies instead, the server dies with it (testkit's `sh` watchdog kills it when the test's end
 //! of a pipe closes) and the next run removes the directory. The program is found on `PATH`,
-//! in `/usr/sbin`, `/usr/local/sbin` or `/opt/homebrew/bin`; when it is missing, the start
+//! in `/usr/sbin`, `/usr/local/sbin` or `/opt/homebrew/bin` (`services::find_program`); when it is missing, the start
 //! fails at once, saying how to install it. Unix only.
 //!
 //! nginx's documentation: <https://nginx.org/en/docs/dirindex.html>; the image's templates:
@@ -54,7 +54,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::Service;
-use crate::program::{Scratch, Watched};
+use crate::program::{Scratch, Watched, free_port};
 
 /// How long nginx may take to accept connections once started (measured: a few ms).
 const READY_LIMIT: Duration = Duration::from_secs(5);
@@ -156,7 +156,7 @@ impl Site {
         let mut attempt = 1;
         loop {
             let scratch = Scratch::new("nginx")?;
-            let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
+            let addr = SocketAddr::from(([127, 0, 0, 1], free_port("nginx")?));
             let main = self.write(scratch.path(), addr)?;
             self.check(&program, scratch.path(), &main).await?;
             let server = Watched::start(scratch, "nginx", &program, args(&main))?;
@@ -547,18 +547,8 @@ fn check_relative(path: &str) {
     );
 }
 
-/// A port of 127.0.0.1 that nothing listens on now.
-fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .map_err(|e| format!("cannot find a free port for nginx: {e}"))
-}
-
 fn program() -> Result<PathBuf, String> {
-    services::find_program("nginx")
-        .or_else(|| Some(PathBuf::from("/opt/homebrew/bin/nginx")).filter(|p| p.is_file()))
-        .ok_or_else(missing_message)
+    services::find_program("nginx").ok_or_else(missing_message)
 }
 
 fn missing_message() -> String {

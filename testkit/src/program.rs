@@ -97,6 +97,15 @@ fn remove_dir(dir: &Path) {
 #[cfg(any(feature = "browser", feature = "nginx", feature = "prometheus"))]
 pub(crate) use watched::Watched;
 
+/// A port of 127.0.0.1 that nothing listens on now, for a program told where to listen.
+#[cfg(any(feature = "nginx", feature = "prometheus"))]
+pub(crate) fn free_port(program: &str) -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|e| format!("cannot find a free port for {program}: {e}"))
+}
+
 #[cfg(any(feature = "browser", feature = "nginx", feature = "prometheus"))]
 mod watched {
     use std::ffi::OsStr;

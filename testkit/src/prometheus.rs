@@ -58,7 +58,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use crate::Service;
-use crate::program::{Scratch, Watched};
+use crate::program::{Scratch, Watched, free_port};
 
 /// How long the server may take to answer `/-/ready` (measured: 50 to 230 ms).
 const READY_LIMIT: Duration = Duration::from_secs(10);
@@ -321,7 +321,7 @@ async fn start(targets: &[SocketAddr]) -> Result<Prometheus, String> {
         .map_err(|e| format!("cannot build an HTTP client for Prometheus: {e}"))?;
     let mut attempt = 1;
     loop {
-        let port = free_port()?;
+        let port = free_port("Prometheus")?;
         let scratch = Scratch::new("prometheus")?;
         let config = scratch.path().join("prometheus.yml");
         std::fs::write(&config, config_text(&distinct))
@@ -378,14 +378,6 @@ fn flag(name: &str, value: &std::ffi::OsStr) -> OsString {
     let mut flag = OsString::from(name);
     flag.push(value);
     flag
-}
-
-/// A port of 127.0.0.1 that nothing listens on now.
-fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .map_err(|e| format!("cannot find a free port for Prometheus: {e}"))
 }
 
 fn program() -> Result<PathBuf, String> {
