@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
         return Ok(0);
     }
     let mut tally = Tally::new(ctx.style);
-    for (mistake, verdict) in try_all(ctx, &mistakes)? {
+    for (mistake, verdict, _) in try_all(ctx, &mistakes)? {
         mistake.record(&mut tally, verdict);
     }
     println!("\nmistakes: {} caught, {} not", tally.passed, tally.failed);
@@ -119,12 +119,12 @@ pub fn run(ctx: &Ctx, target: Option<&str>) -> CmdResult {
 /// `Ok(the tests that caught a mistake)`, or `Err(why it proves nothing)`.
 pub type Verdict = Result<String, String>;
 
-/// Tries every mistake.
+/// Tries every mistake: each one's verdict and how long its tests ran, in milliseconds.
 /// Mistakes of different exercises are tried together, one build a round.
 pub fn try_all<'m, 'a>(
     ctx: &Ctx,
     mistakes: &'m [Mistake<'a>],
-) -> Result<Vec<(&'m Mistake<'a>, Verdict)>, String> {
+) -> Result<Vec<(&'m Mistake<'a>, Verdict, u64)>, String> {
     // Two runs at once would each save the other's mistake as "the reference" and put it back
     // at the end: one run at a time, and the second one says why it stopped.
     let _lock = Lock::take(&ctx.root)?;
@@ -152,7 +152,7 @@ pub fn try_all<'m, 'a>(
                     swaps.push(swap);
                     tried.push(mistake);
                 }
-                Err(problem) => results.push((mistake, Err(problem))),
+                Err(problem) => results.push((mistake, Err(problem), 0)),
             }
         }
         let batch = tried;
@@ -180,7 +180,7 @@ pub fn try_all<'m, 'a>(
             } else {
                 verdict(&result)
             };
-            results.push((mistake, verdict));
+            results.push((mistake, verdict, result.test_ms));
         }
         round += 1;
     }

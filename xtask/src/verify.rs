@@ -1,9 +1,10 @@
 //! `cargo xtask verify`: proves the course works. `cargo xtask bless`: records the course's
 //! version of each test and starter file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use crate::check::{self, Options};
 use crate::compile::cargo;
@@ -18,6 +19,8 @@ pub struct Tally {
     pub passed: usize,
     pub failed: usize,
     style: crate::term::Style,
+    /// Each section's title and how long it took, the last one still running.
+    sections: Vec<(String, Instant, Duration)>,
 }
 
 impl Tally {
@@ -26,16 +29,35 @@ impl Tally {
             passed: 0,
             failed: 0,
             style,
+            sections: Vec::new(),
         }
     }
 
-    fn section(&self, title: &str) {
+    fn section(&mut self, title: &str) {
+        self.end_section();
+        self.sections
+            .push((title.to_string(), Instant::now(), Duration::ZERO));
         let gap = if self.passed + self.failed == 0 {
             ""
         } else {
             "\n"
         };
         println!("{gap}{}", self.style.bold(title));
+    }
+
+    fn end_section(&mut self) {
+        if let Some((_, start, took)) = self.sections.last_mut() {
+            *took = start.elapsed();
+        }
+    }
+
+    /// Each section's time, to see where verify's (and CI's) minutes go.
+    fn sections_took(&mut self) -> Vec<(String, Duration)> {
+        self.end_section();
+        self.sections
+            .iter()
+            .map(|(title, _, took)| (title.clone(), *took))
+            .collect()
     }
 
     pub fn record(&mut self, what: &str, problem: Option<String>) {
@@ -103,8 +125,17 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     );
 
     tally.section("Every starter compiles and fails its tests");
+    // How long each stage's tests ran, starters, solutions and mistakes together (the builds
+    // are shared by the stages, so they are not split).
+    let mut tests_ms: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut count = |ex: &Exercise, ms: u64| {
+        *tests_ms
+            .entry(ctx.manifest.stage_of(ex).id.as_str())
+            .or_default() += ms;
+    };
     let starters = check::check(ctx, &exercises, &options(false))?;
     for (ex, result) in exercises.iter().zip(&starters) {
+        count(ex, result.test_ms);
         tally.record(
             &format!("{} starter: {}", ex.file, result.outcome.label()),
             starter_problem(&result.outcome),
@@ -114,6 +145,7 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     tally.section("Every solution passes its tests");
     let solutions = check::check(ctx, &exercises, &options(true))?;
     for (ex, result) in exercises.iter().zip(&solutions) {
+        count(ex, result.test_ms);
         let problem = if result.outcome.is_passed() {
             tests_outside_milestones(ex, result)
         } else {
@@ -128,7 +160,8 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
     let mistakes = crate::mistakes::find(ctx, &exercises);
     if !mistakes.is_empty() {
         tally.section("Every kept mistake fails its tests");
-        for (mistake, verdict) in crate::mistakes::try_all(ctx, &mistakes)? {
+        for (mistake, verdict, ms) in crate::mistakes::try_all(ctx, &mistakes)? {
+            count(mistake.exercise, ms);
             mistake.record(&mut tally, verdict);
         }
     }
@@ -158,8 +191,41 @@ pub fn run(ctx: &Ctx, stage: Option<&str>) -> CmdResult {
         tally.record(&what, cargo_problem(ctx, &args));
     }
 
+    let sections = tally.sections_took();
+    print!("\n{}", render_times(&sections, &tests_ms));
     println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 { 0 } else { 1 })
+}
+
+/// Where the time went: each section, then each stage's tests.
+fn render_times(sections: &[(String, Duration)], tests_ms: &BTreeMap<&str, u64>) -> String {
+    let mut out = String::from("Time\n");
+    let total: Duration = sections.iter().map(|(_, took)| *took).sum();
+    for (title, took) in sections {
+        out.push_str(&format!("  {:>9}  {title}\n", minutes(*took)));
+    }
+    out.push_str(&format!("  {:>9}  in all\n", minutes(total)));
+    if !tests_ms.is_empty() {
+        let parts: Vec<String> = tests_ms
+            .iter()
+            .map(|(stage, ms)| format!("{stage} {}", minutes(Duration::from_millis(*ms))))
+            .collect();
+        out.push_str(&format!(
+            "  tests' own run time by stage (starters, solutions, mistakes; builds not split): {}\n",
+            parts.join(", ")
+        ));
+    }
+    out
+}
+
+/// `4 min 05 s`, or `12 s` under a minute.
+fn minutes(took: Duration) -> String {
+    let secs = took.as_secs();
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        format!("{} min {:02} s", secs / 60, secs % 60)
+    }
 }
 
 fn options(solution: bool) -> Options {
@@ -542,4 +608,32 @@ pub fn bless(ctx: &Ctx) -> CmdResult {
         sums.entries.len()
     );
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_show_each_section_the_total_and_each_stage_s_tests() {
+        let sections = vec![
+            (
+                "Every starter compiles and fails its tests".to_string(),
+                Duration::from_secs(245),
+            ),
+            (
+                "Clippy and rustfmt".to_string(),
+                Duration::from_millis(9_400),
+            ),
+        ];
+        let tests_ms = BTreeMap::from([("stage1", 1_500), ("stage2", 61_000)]);
+        assert_eq!(
+            render_times(&sections, &tests_ms),
+            "Time\n\
+             \x20 4 min 05 s  Every starter compiles and fails its tests\n\
+             \x20       9 s  Clippy and rustfmt\n\
+             \x20 4 min 14 s  in all\n\
+             \x20 tests' own run time by stage (starters, solutions, mistakes; builds not split): stage1 1 s, stage2 1 min 01 s\n"
+        );
+    }
 }
