@@ -19,8 +19,8 @@ pub struct Tally {
     pub passed: usize,
     pub failed: usize,
     style: crate::term::Style,
-    /// Each section's title and how long it took, the last one still running.
-    sections: Vec<(String, Instant, Duration)>,
+    /// Each section's title and when it started; a section ends where the next one starts.
+    sections: Vec<(String, Instant)>,
 }
 
 impl Tally {
@@ -34,9 +34,7 @@ impl Tally {
     }
 
     fn section(&mut self, title: &str) {
-        self.end_section();
-        self.sections
-            .push((title.to_string(), Instant::now(), Duration::ZERO));
+        self.sections.push((title.to_string(), Instant::now()));
         let gap = if self.passed + self.failed == 0 {
             ""
         } else {
@@ -45,18 +43,14 @@ impl Tally {
         println!("{gap}{}", self.style.bold(title));
     }
 
-    fn end_section(&mut self) {
-        if let Some((_, start, took)) = self.sections.last_mut() {
-            *took = start.elapsed();
-        }
-    }
-
     /// Each section's time, to see where verify's (and CI's) minutes go.
-    fn sections_took(&mut self) -> Vec<(String, Duration)> {
-        self.end_section();
+    fn sections_took(&self) -> Vec<(String, Duration)> {
+        let now = Instant::now();
+        let ends = self.sections.iter().skip(1).map(|(_, start)| *start);
         self.sections
             .iter()
-            .map(|(title, _, took)| (title.clone(), *took))
+            .zip(ends.chain([now]))
+            .map(|((title, start), end)| (title.clone(), end - *start))
             .collect()
     }
 
